@@ -1,0 +1,139 @@
+/**
+ * Writes accepted hits in batches: one store round trip per site per flush interval. When the
+ * store fails, the batch that was sent is kept as it is and retried under the same id (it may
+ * have run: the store applies an id once), while new hits keep aggregating in memory up to the
+ * buffer limit.
+ */
+import type { Logger } from '../log.js';
+import type { RateTotals, SiteBatch, Store } from '../store/store.js';
+import { PendingBatch } from './pending-batch.js';
+
+export type WriterState = 'ready' | 'degraded' | 'closed';
+
+export interface WriterEvents {
+  /** A batch of `site` reached the store; `totals` are its rate-limit totals. */
+  applied(site: string, totals: RateTotals): void;
+  /** The time one flush took and how many sites it wrote. */
+  flushed(seconds: number, sites: number): void;
+  stateChanged(state: WriterState): void;
+  storeError(error: unknown): void;
+}
+
+export interface BatchWriterOptions {
+  store: Store;
+  log: Logger;
+  intervalMs: number;
+  onlineWindowMs: number;
+  clock: () => number;
+  events: WriterEvents;
+}
+
+interface InDoubt {
+  batch: SiteBatch;
+  entries: number;
+}
+
+export class BatchWriter {
+  private readonly options: BatchWriterOptions;
+  private pending = new Map<string, PendingBatch>();
+  private readonly inDoubt = new Map<string, InDoubt>();
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private stateValue: WriterState = 'ready';
+
+  constructor(options: BatchWriterOptions) {
+    this.options = options;
+  }
+
+  get state(): WriterState {
+    return this.stateValue;
+  }
+
+  /** Distinct entries waiting to be written, in memory. */
+  get entries(): number {
+    let entries = 0;
+    for (const batch of this.pending.values()) entries += batch.entries;
+    for (const held of this.inDoubt.values()) entries += held.entries;
+    return entries;
+  }
+
+  /** The batch new hits of `site` go into. */
+  batchFor(site: string): PendingBatch {
+    let batch = this.pending.get(site);
+    if (!batch) this.pending.set(site, (batch = new PendingBatch(site)));
+    return batch;
+  }
+
+  start(): void {
+    const tick = () => {
+      this.timer = setTimeout(() => void this.flush().finally(() => this.stateValue !== 'closed' && tick()), this.options.intervalMs);
+      this.timer.unref();
+    };
+    tick();
+  }
+
+  /** Writes what is waiting now; concurrent calls share one run. */
+  flush(): Promise<void> {
+    this.running ??= this.flushOnce().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  /** Stops the timer and writes everything, retrying until `deadline` (epoch ms). */
+  async close(deadline: number): Promise<void> {
+    clearTimeout(this.timer);
+    while (Date.now() < deadline) {
+      await this.flush();
+      if (this.pending.size === 0 && this.inDoubt.size === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(200, this.options.intervalMs)));
+    }
+    const left = this.entries;
+    if (left > 0) this.options.log.error({ entries: left }, 'stopped with hits not written: the store did not answer');
+    this.setState('closed');
+  }
+
+  private async flushOnce(): Promise<void> {
+    const started = performance.now();
+    const retried = await Promise.all(
+      [...this.inDoubt].map(async ([site, held]) => {
+        const ok = await this.apply(held.batch);
+        if (ok) this.inDoubt.delete(site);
+        return ok;
+      }),
+    );
+    // A site whose earlier batch is still in doubt keeps aggregating until that one lands.
+    const ready = [...this.pending].filter(([site]) => !this.inDoubt.has(site));
+    for (const [site] of ready) this.pending.delete(site);
+    const onlineSince = this.options.clock() - this.options.onlineWindowMs;
+    const written = await Promise.all(
+      ready.filter(([, pending]) => !pending.isEmpty).map(async ([site, pending]) => {
+        const batch = pending.toSiteBatch(onlineSince);
+        const ok = await this.apply(batch);
+        if (!ok) this.inDoubt.set(site, { batch, entries: pending.entries });
+        return ok;
+      }),
+    );
+    const failed = [...retried, ...written].some((ok) => !ok);
+    if (this.stateValue !== 'closed') this.setState(failed ? 'degraded' : 'ready');
+    const sites = retried.length + written.length;
+    if (sites > 0) this.options.events.flushed((performance.now() - started) / 1000, sites);
+  }
+
+  private async apply(batch: SiteBatch): Promise<boolean> {
+    try {
+      const totals = await this.options.store.applyBatch(batch);
+      this.options.events.applied(batch.site, totals);
+      return true;
+    } catch (error) {
+      this.options.events.storeError(error);
+      if (this.stateValue === 'ready') this.options.log.warn({ err: error, site: batch.site }, 'store write failed; holding hits');
+      return false;
+    }
+  }
+
+  private setState(state: WriterState): void {
+    if (state === this.stateValue) return;
+    this.options.log.info({ from: this.stateValue, to: state }, 'writer state');
+    this.stateValue = state;
+    this.options.events.stateChanged(state);
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * Hits accepted for one site but not yet written, aggregated per key (day, week, path, id) so
+ * that memory follows the number of distinct keys, not the number of hits.
+ */
+import { randomUUID } from 'node:crypto';
+import type { DayDelta, RefusalReason, SiteBatch, WeekDelta } from '../store/store.js';
+
+/** A local day and how long its figures are kept. */
+export interface DayRef {
+  date: string;
+  keepUntil: number;
+  sketchUntil: number;
+}
+
+/** A local week and how long its figures are kept. */
+export interface WeekRef {
+  label: string;
+  keepUntil: number;
+}
+
+/** A hit that passed every check, with everything the calendar and visitor ids decided. */
+export interface CountedHit {
+  at: number;
+  day: DayRef;
+  hour: number;
+  week: WeekRef;
+  path: string;
+  /** Absent when the visitor asked not to be tracked (DNT / GPC). */
+  dayId?: string;
+  weekId?: string;
+}
+
+export class PendingBatch {
+  readonly site: string;
+  private readonly days = new Map<string, DayDelta>();
+  private readonly weeks = new Map<string, WeekDelta>();
+  private readonly online = new Map<string, number>();
+  private readonly rate = new Map<number, Map<string, number>>();
+  private lastHit = 0;
+  /** Distinct entries held: the measure the outage buffer limit applies to. */
+  entries = 0;
+
+  constructor(site: string) {
+    this.site = site;
+  }
+
+  get isEmpty(): boolean {
+    return this.entries === 0;
+  }
+
+  addHit(hit: CountedHit, rateId: string | undefined): void {
+    const day = this.day(hit.day);
+    day.views += 1;
+    day.hours[hit.hour] = (day.hours[hit.hour] ?? 0) + 1;
+    this.bump(day.paths, hit.path);
+    const week = this.week(hit.week);
+    week.views += 1;
+    if (hit.dayId !== undefined) {
+      this.insert(day.ids, hit.dayId);
+      this.touch(hit.dayId, hit.at);
+    }
+    if (hit.weekId !== undefined) this.insert(week.ids, hit.weekId);
+    if (rateId !== undefined) {
+      const minute = Math.floor(hit.at / 60_000);
+      let counts = this.rate.get(minute);
+      if (!counts) this.rate.set(minute, (counts = new Map()));
+      this.bump(counts, rateId);
+    }
+    if (hit.at > this.lastHit) this.lastHit = hit.at;
+  }
+
+  addRefusal(day: DayRef, reason: RefusalReason): void {
+    const delta = this.day(day);
+    delta.refused.set(reason, (delta.refused.get(reason) ?? 0) + 1);
+  }
+
+  /** Marks an online id as seen at `at`. */
+  touch(onlineId: string, at: number): void {
+    const seen = this.online.get(onlineId);
+    if (seen === undefined) this.entries += 1;
+    if (seen === undefined || at > seen) this.online.set(onlineId, at);
+  }
+
+  /** The batch to write; `onlineSince` prunes entries older than the online window. */
+  toSiteBatch(onlineSince: number): SiteBatch {
+    return {
+      id: randomUUID(),
+      site: this.site,
+      days: [...this.days.values()],
+      weeks: [...this.weeks.values()],
+      online: this.online,
+      onlineSince,
+      rate: [...this.rate].map(([minute, counts]) => ({ minute, counts })),
+      lastHit: this.lastHit,
+    };
+  }
+
+  private day(ref: DayRef): DayDelta {
+    let day = this.days.get(ref.date);
+    if (!day) {
+      day = {
+        date: ref.date,
+        views: 0,
+        hours: new Array<number>(24).fill(0),
+        paths: new Map(),
+        ids: new Set(),
+        refused: new Map(),
+        keepUntil: ref.keepUntil,
+        sketchUntil: ref.sketchUntil,
+      };
+      this.days.set(ref.date, day);
+      this.entries += 1;
+    }
+    return day;
+  }
+
+  private week(ref: WeekRef): WeekDelta {
+    let week = this.weeks.get(ref.label);
+    if (!week) {
+      week = { label: ref.label, views: 0, ids: new Set(), keepUntil: ref.keepUntil };
+      this.weeks.set(ref.label, week);
+      this.entries += 1;
+    }
+    return week;
+  }
+
+  private bump(map: Map<string, number>, key: string): void {
+    const value = map.get(key);
+    if (value === undefined) this.entries += 1;
+    map.set(key, (value ?? 0) + 1);
+  }
+
+  private insert(set: Set<string>, id: string): void {
+    if (!set.has(id)) {
+      set.add(id);
+      this.entries += 1;
+    }
+  }
+}
+

@@ -1,0 +1,87 @@
+/**
+ * A site and its settings, validated wherever they enter (admin API, sites file, CLI, store
+ * dumps). An invalid value is refused with the field named.
+ */
+import { z } from 'zod';
+import { isValidTimezone } from './calendar.js';
+
+export const SITE_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+export type WeekStart = 0 | 1 | 6;
+
+export interface Site {
+  id: string;
+  /** Exact origins (`scheme://host[:port]`) allowed to send hits and open live connections. */
+  origins: string[];
+  /** IANA time zone name. */
+  timezone: string;
+  weekStart: WeekStart;
+  /** Added to all-time figures, so a site moving from an old counter keeps its number. */
+  baseline: { views: number; visitors: number };
+}
+
+const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+const origin = z.string().transform((value, ctx) => {
+  const normalised = normaliseOrigin(value);
+  if (normalised === undefined) {
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not an origin like https://example.com` });
+    return z.NEVER;
+  }
+  return normalised;
+});
+
+const timezone = z
+  .string()
+  .refine(isValidTimezone, { message: 'is not an IANA time zone name such as Asia/Ho_Chi_Minh or UTC' });
+
+const weekStart = z.union([z.literal(0), z.literal(1), z.literal(6)], {
+  message: 'must be 1 (Monday), 0 (Sunday) or 6 (Saturday)',
+});
+
+const baseline = z.strictObject({ views: count.default(0), visitors: count.default(0) });
+
+const origins = z.array(origin).max(100);
+
+/** Settings as sent to `PUT /api/v1/admin/sites/:site` or listed in a sites file. */
+export const siteSettingsSchema = z.strictObject({
+  origins: origins.default([]),
+  timezone: timezone.default('UTC'),
+  weekStart: weekStart.default(1),
+  baseline: baseline.default({ views: 0, visitors: 0 }),
+});
+
+/** A change to a site's settings: fields left out keep their value. */
+export const siteSettingsUpdateSchema = z.strictObject({ origins, timezone, weekStart, baseline }).partial();
+
+export const siteIdSchema = z
+  .string()
+  .regex(SITE_ID_PATTERN, { message: 'must be 1–63 lowercase letters, digits or dashes, not starting with a dash' });
+
+export const siteSchema = siteSettingsSchema.extend({ id: siteIdSchema });
+
+export type SiteSettingsInput = z.input<typeof siteSettingsSchema>;
+
+/** `https://Example.com:443/path` → `https://example.com`; undefined when not an http(s) origin. */
+export function normaliseOrigin(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  if (url.username || url.password) return undefined;
+  if (url.pathname !== '/' || url.search || url.hash) return undefined;
+  return url.origin;
+}
+
+/** Turns a zod failure into one sentence that names the field, e.g. `timezone: is not …`. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const field = issue.path.map(String).join('.');
+      return field ? `${field}: ${issue.message}` : issue.message;
+    })
+    .join('; ');
+}

@@ -1,0 +1,75 @@
+/**
+ * Visitor ids: HMAC-SHA256 of site, client IP and User-Agent under a random salt per local day
+ * (the day id) and per local week (the week id), truncated. Salts are created once and shared
+ * by every instance through the store; the raw IP never leaves this function.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import type { Store } from '../store/store.js';
+import type { Periods, SaltRef } from './periods.js';
+
+export interface VisitorIdPair {
+  day: string;
+  week: string;
+}
+
+/** 16 base64url characters: 96 bits, far beyond any site's visitors, short to store. */
+const ID_LENGTH = 16;
+
+export class VisitorIds {
+  private readonly store: Store;
+  /** `site\nperiod` → salt; past periods are dropped as new ones arrive. */
+  private readonly salts = new Map<string, string>();
+  private readonly expiries = new Map<string, number>();
+  private readonly loading = new Map<string, Promise<string>>();
+
+  constructor(store: Store) {
+    this.store = store;
+  }
+
+  /** The ids of one visitor, or undefined when a salt is not loaded yet (call `load`). */
+  idsFor(siteId: string, periods: Periods, ip: string, userAgent: string): VisitorIdPair | undefined {
+    const daySalt = this.salts.get(`${siteId}\n${periods.daySalt.period}`);
+    const weekSalt = this.salts.get(`${siteId}\n${periods.weekSalt.period}`);
+    if (daySalt === undefined || weekSalt === undefined) return undefined;
+    const input = `${siteId}\n${ip}\n${userAgent}`;
+    return { day: keyedHash(daySalt, input), week: keyedHash(weekSalt, input) };
+  }
+
+  /** Loads (creating where needed) both salts of `periods`. */
+  async load(siteId: string, periods: Periods): Promise<void> {
+    await Promise.all([this.salt(siteId, periods.daySalt), this.salt(siteId, periods.weekSalt)]);
+  }
+
+  /** Drops cached salts whose period has expired, as the store does. */
+  forgetExpired(now: number): void {
+    for (const [key, expiresAt] of this.expiries) {
+      if (expiresAt <= now) {
+        this.salts.delete(key);
+        this.expiries.delete(key);
+      }
+    }
+  }
+
+  private salt(siteId: string, ref: SaltRef): Promise<string> {
+    const key = `${siteId}\n${ref.period}`;
+    const known = this.salts.get(key);
+    if (known !== undefined) return Promise.resolve(known);
+    let pending = this.loading.get(key);
+    if (!pending) {
+      pending = this.store
+        .getOrCreateSalt(siteId, ref.period, randomBytes(32).toString('base64url'), ref.expiresAt)
+        .then((salt) => {
+          this.salts.set(key, salt);
+          this.expiries.set(key, ref.expiresAt);
+          return salt;
+        })
+        .finally(() => this.loading.delete(key));
+      this.loading.set(key, pending);
+    }
+    return pending;
+  }
+}
+
+function keyedHash(salt: string, input: string): string {
+  return createHmac('sha256', salt).update(input).digest('base64url').slice(0, ID_LENGTH);
+}

@@ -1,0 +1,181 @@
+/**
+ * `applyBatch` as one Lua script: one EVALSHA per batch, atomic, and idempotent through the
+ * batch id. The batch travels as one JSON argument (cjson decodes it in C, far cheaper than
+ * the script's own work); Maps and Sets become flat `[key, value, key, value]` arrays.
+ */
+import {
+  BATCH_ID_TTL_MS,
+  MAX_PATHS_PER_DAY,
+  MAX_PATHS_TOTAL,
+  OTHER_PATH,
+  type RateTotals,
+  type SiteBatch,
+} from '../store.js';
+import { DAY_FIELDS, TOTAL_FIELDS, siteKeys } from './keys.js';
+import { LUA_HELPERS, lua } from './lua-helpers.js';
+
+/** How long a rate-limit minute is kept after its last write: the minute and the next. */
+const RATE_TTL_MS = 120_000;
+/** An online entry outlives its window by this much, so a slow clock never drops one early. */
+const ONLINE_MARGIN_MS = 60_000;
+/** Arguments per PFADD / ZADD call; keeps `unpack` far below Lua's C stack limit. */
+const CHUNK = 1000;
+
+/**
+ * KEYS: 1 batch id, 2 all-time hash, 3 all-time HLL, 4 all-time paths, 5 online, 6 days index,
+ * 7 weeks index. ARGV[1]: the batch (see {@link encodeBatch}); period keys are in it, all with
+ * the site's hash tag, so they share KEYS[1]'s slot. Returns `{}` for a batch seen before, else
+ * `{{minute, {id, total, …}}, …}`.
+ */
+export const APPLY_BATCH_LUA = `${LUA_HELPERS}
+-- Decoded before the first write: a payload that fails to decode changes nothing.
+local b = cjson.decode(ARGV[1])
+if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ${BATCH_ID_TTL_MS}) then return {} end
+local total, totalSketch, totalPaths, online = KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local OTHER = ${lua(OTHER_PATH)}
+
+local function addAll(key, command, list, step)
+  for i = 1, #list, step do
+    redis.call(command, key, unpack(list, i, math.min(i + step - 1, #list)))
+  end
+end
+
+-- Counts n views of path in a capped map of \`count\` paths, as cappedPath (path-cap.ts) decides;
+-- returns the new count. Below the cap every path is kept as it is, and a new total equal to
+-- n shows the path was new, which saves asking first.
+local function addPath(has, add, count, max, path, n)
+  if count < max and n > 0 then
+    if tonumber(add(path, n)) == n then count = count + 1 end
+    return count
+  end
+  local key, known = path, has(path)
+  if not known and count >= max then key, known = OTHER, has(OTHER) end
+  add(key, n)
+  if not known then count = count + 1 end
+  return count
+end
+local function totalHas(path) return redis.call('HEXISTS', totalPaths, path) == 1 end
+local function totalAdd(path, n) return redis.call('HINCRBY', totalPaths, path, int(n)) end
+
+local totalViews = 0
+local totalPathCount = redis.call('HLEN', totalPaths)
+for _, d in ipairs(b.d) do
+  local day, dayPaths, daySketch = d.k[1], d.k[2], d.k[3]
+  -- Always written, so a day with only refusals or zero views exists, as in the memory store.
+  redis.call('HINCRBY', day, ${lua(DAY_FIELDS.views)}, int(d.v))
+  totalViews = totalViews + d.v
+  for i = 1, #d.h, 2 do redis.call('HINCRBY', day, ${lua(DAY_FIELDS.hourPrefix)} .. d.h[i], int(d.h[i + 1])) end
+  for i = 1, #d.r, 2 do redis.call('HINCRBY', day, ${lua(DAY_FIELDS.refusedPrefix)} .. d.r[i], int(d.r[i + 1])) end
+  local dayPathCount = redis.call('ZCARD', dayPaths)
+  local function dayHas(path) return redis.call('ZSCORE', dayPaths, path) end
+  local function dayAdd(path, n) return redis.call('ZINCRBY', dayPaths, int(n), path) end
+  for i = 1, #d.p, 2 do
+    local path, n = d.p[i], d.p[i + 1]
+    dayPathCount = addPath(dayHas, dayAdd, dayPathCount, ${MAX_PATHS_PER_DAY}, path, n)
+    totalPathCount = addPath(totalHas, totalAdd, totalPathCount, ${MAX_PATHS_TOTAL}, path, n)
+  end
+  if #d.i > 0 then
+    addAll(daySketch, 'PFADD', d.i, ${CHUNK})
+    addAll(totalSketch, 'PFADD', d.i, ${CHUNK})
+    redis.call('HSET', day, ${lua(DAY_FIELDS.visitors)}, redis.call('PFCOUNT', daySketch))
+    expireAt(daySketch, d.s)
+  end
+  expireAt(day, d.e)
+  expireAt(dayPaths, d.e)
+  indexAdd(KEYS[6], d.e, d.n)
+end
+
+for _, w in ipairs(b.w) do
+  redis.call('INCRBY', w.k[1], int(w.v))
+  if #w.i > 0 then
+    addAll(w.k[2], 'PFADD', w.i, ${CHUNK})
+    expireAt(w.k[2], w.e)
+  end
+  expireAt(w.k[1], w.e)
+  indexAdd(KEYS[7], w.e, w.n)
+end
+
+-- b.o is {seen, id, seen, id, …}: ZADD's own order. GT keeps the newest sighting.
+if #b.o > 0 then addAll(online, 'ZADD', b.o, ${2 * CHUNK}) end
+redis.call('ZREMRANGEBYSCORE', online, '-inf', '(' .. int(b.s))
+if #b.o > 0 then
+  local newest = 0
+  for i = 1, #b.o, 2 do newest = math.max(newest, b.o[i]) end
+  local ttl = math.max(newest - b.s, 0) + ${ONLINE_MARGIN_MS}
+  local left = redis.call('PTTL', online)
+  if left ~= -2 and left < ttl then redis.call('PEXPIRE', online, int(ttl)) end
+end
+
+local totals = {}
+for _, r in ipairs(b.r) do
+  local out = {}
+  for i = 1, #r.c, 2 do
+    out[#out + 1] = r.c[i]
+    out[#out + 1] = redis.call('HINCRBY', r.k, r.c[i], int(r.c[i + 1]))
+  end
+  redis.call('PEXPIRE', r.k, ${RATE_TTL_MS})
+  totals[#totals + 1] = { r.m, out }
+end
+
+if totalViews ~= 0 then redis.call('HINCRBY', total, ${lua(TOTAL_FIELDS.views)}, int(totalViews)) end
+if b.l > 0 then
+  local last = tonumber(redis.call('HGET', total, ${lua(TOTAL_FIELDS.lastHit)}) or '0')
+  if b.l > last then redis.call('HSET', total, ${lua(TOTAL_FIELDS.lastHit)}, int(b.l)) end
+end
+return totals
+`;
+
+/** Flattens a Map into `[k1, v1, k2, v2, …]`, optionally keeping only some values. */
+function flat<K, V>(entries: Iterable<[K, V]>, keep: (value: V) => boolean = () => true): Array<K | V> {
+  const out: Array<K | V> = [];
+  for (const [key, value] of entries) if (keep(value)) out.push(key, value);
+  return out;
+}
+
+function nonZero(count: number | undefined): boolean {
+  return count !== undefined && count !== 0;
+}
+
+/** The KEYS and the one ARGV of {@link APPLY_BATCH_LUA} for `batch`. */
+export function encodeBatch(batch: SiteBatch): { keys: string[]; args: string[] } {
+  const k = siteKeys(batch.site);
+  const keys = [k.batch(batch.id), k.total, k.totalSketch, k.totalPaths, k.online, k.days, k.weeks];
+  const online: Array<string | number> = [];
+  for (const [id, seen] of batch.online) online.push(seen, id);
+  const payload = {
+    d: batch.days.map((day) => ({
+      k: [k.day(day.date), k.dayPaths(day.date), k.daySketch(day.date)],
+      n: day.date,
+      v: day.views,
+      // `hours` may be short or sparse; holes read as undefined.
+      h: flat(day.hours.entries(), nonZero),
+      p: flat(day.paths),
+      i: [...day.ids],
+      r: flat(day.refused, nonZero),
+      e: day.keepUntil,
+      // The memory store drops a day's sketch with the day; so does Redis with this expiry.
+      s: Math.min(day.sketchUntil, day.keepUntil),
+    })),
+    w: batch.weeks.map((week) => ({
+      k: [k.week(week.label), k.weekSketch(week.label)],
+      n: week.label,
+      v: week.views,
+      i: [...week.ids],
+      e: week.keepUntil,
+    })),
+    o: online,
+    s: batch.onlineSince,
+    r: batch.rate.map(({ minute, counts }) => ({ k: k.rate(minute), m: minute, c: flat(counts) })),
+    l: batch.lastHit,
+  };
+  return { keys, args: [JSON.stringify(payload)] };
+}
+
+/** The script's reply as the Store interface returns it. */
+export function decodeRateTotals(reply: unknown): RateTotals {
+  return (reply as Array<[number, Array<string | number>]>).map(([minute, pairs]) => {
+    const totals = new Map<string, number>();
+    for (let i = 0; i < pairs.length; i += 2) totals.set(String(pairs[i]), Number(pairs[i + 1]));
+    return { minute: Number(minute), totals };
+  });
+}

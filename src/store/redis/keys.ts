@@ -1,0 +1,131 @@
+/**
+ * Every Redis key name footfall uses, built here and nowhere else.
+ *
+ * Each key of a site starts with the hash tag `{<site>}`, so all of a site's keys live in one
+ * Cluster slot and one Lua script can touch them all. Names are short: most keys exist once
+ * per site and day, and batch ids once per batch.
+ *
+ *   {s}:site          string  settings JSON                                   no TTL
+ *   {s}:t             hash    all-time: v views, l lastHit ms,               no TTL
+ *                             iv / iu imported views / visitors
+ *   {s}:tv            HLL     every day id ever                               no TTL
+ *   {s}:tp            hash    path → all-time views (≤ MAX_PATHS_TOTAL + 1)   no TTL
+ *   {s}:d:<date>      hash    v views, u visitors as last counted, h<0–23>    keepUntil
+ *                             views by hour, r:<reason> refused, iv / iu imported
+ *   {s}:dp:<date>     zset    path → views (≤ MAX_PATHS_PER_DAY + 1)          keepUntil
+ *   {s}:dv:<date>     HLL     day ids                                          min(sketchUntil, keepUntil)
+ *   {s}:w:<label>     string  week views                                       keepUntil
+ *   {s}:wv:<label>    HLL     week ids                                         keepUntil
+ *   {s}:online        zset    online id → last seen ms; pruned on every        window + 60 s after the
+ *                             write and read                                  last write
+ *   {s}:salt:<period> string  salt of `d:<date>` / `w:<label>`                 expiresAt
+ *   {s}:rl:<minute>   hash    visitor id → counted views in that minute        2 min after last write
+ *   {s}:b:<batch id>  string  "1": the batch was applied                       BATCH_ID_TTL_MS
+ *   {s}:days          zset    date → keepUntil: index for export and history  latest keepUntil
+ *   {s}:weeks         zset    label → keepUntil: index for export             latest keepUntil
+ *   {s}:salts         zset    period → expiresAt: index for export            latest expiresAt
+ *
+ *   footfall:sites    set     ids of every site (a global key: its own slot)
+ *   footfall:audit    list    audit entries as JSON, newest first, ≤ MAX_AUDIT_ENTRIES
+ *
+ * The index sets are pruned of passed entries whenever a script adds to them.
+ */
+import type { RefusalReason } from '../store.js';
+
+/** The set of site ids; on a Cluster it is in another slot than any site's keys. */
+export const SITES_KEY = 'footfall:sites';
+/** The audit list, newest first. */
+export const AUDIT_KEY = 'footfall:audit';
+
+/** Fields of a day hash (`{s}:d:<date>`). */
+export const DAY_FIELDS = {
+  views: 'v',
+  visitors: 'u',
+  importedViews: 'iv',
+  importedVisitors: 'iu',
+  /** Prefix of the 24 hour fields: `h0` … `h23`. */
+  hourPrefix: 'h',
+  /** Prefix of refused counts: `r:bot`. */
+  refusedPrefix: 'r:',
+} as const;
+
+/** Fields of the all-time hash (`{s}:t`). */
+export const TOTAL_FIELDS = {
+  views: 'v',
+  lastHit: 'l',
+  importedViews: 'iv',
+  importedVisitors: 'iu',
+} as const;
+
+/** The day-hash field of views in local hour `hour` (0–23). */
+export function hourField(hour: number): string {
+  return `${DAY_FIELDS.hourPrefix}${hour}`;
+}
+
+/** The day-hash field of hits refused for `reason`. */
+export function refusedField(reason: RefusalReason): string {
+  return `${DAY_FIELDS.refusedPrefix}${reason}`;
+}
+
+/** The keys of one site. Period keys are functions of the period. */
+export interface SiteKeys {
+  /** `{s}:` — every key of the site starts with it. */
+  readonly prefix: string;
+  readonly settings: string;
+  readonly total: string;
+  readonly totalSketch: string;
+  readonly totalPaths: string;
+  readonly online: string;
+  readonly days: string;
+  readonly weeks: string;
+  readonly salts: string;
+  day(date: string): string;
+  dayPaths(date: string): string;
+  daySketch(date: string): string;
+  week(label: string): string;
+  weekSketch(label: string): string;
+  salt(period: string): string;
+  rate(minute: number): string;
+  batch(id: string): string;
+}
+
+/** Prefixes a Lua script appends a date to, for scripts that find their days in `{s}:days`. */
+export interface DayKeyPrefixes {
+  day: string;
+  daySketch: string;
+}
+
+/** Every key name of one site; cheap, so callers build it per call. */
+export function siteKeys(site: string): SiteKeys {
+  const prefix = `{${site}}:`;
+  return {
+    prefix,
+    settings: `${prefix}site`,
+    total: `${prefix}t`,
+    totalSketch: `${prefix}tv`,
+    totalPaths: `${prefix}tp`,
+    online: `${prefix}online`,
+    days: `${prefix}days`,
+    weeks: `${prefix}weeks`,
+    salts: `${prefix}salts`,
+    day: (date) => `${prefix}d:${date}`,
+    dayPaths: (date) => `${prefix}dp:${date}`,
+    daySketch: (date) => `${prefix}dv:${date}`,
+    week: (label) => `${prefix}w:${label}`,
+    weekSketch: (label) => `${prefix}wv:${label}`,
+    salt: (period) => `${prefix}salt:${period}`,
+    rate: (minute) => `${prefix}rl:${minute}`,
+    batch: (id) => `${prefix}b:${id}`,
+  };
+}
+
+/** What `siteKeys(site).day(date)` is, with the date left for a script to append. */
+export function dayKeyPrefixes(site: string): DayKeyPrefixes {
+  const keys = siteKeys(site);
+  return { day: keys.day(''), daySketch: keys.daySketch('') };
+}
+
+/** A SCAN MATCH pattern for every key of the site; glob characters in the id are escaped. */
+export function siteKeyPattern(site: string): string {
+  return `${siteKeys(site).prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
+}

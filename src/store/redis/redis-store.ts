@@ -1,0 +1,173 @@
+/**
+ * `redis://`, `rediss://` and `redis+cluster://` — the store for many server instances. Counts
+ * go through Lua scripts (one round trip each, see scripts.ts); expiry is Redis' own TTLs, so
+ * `prune` has nothing to do. Key layout: keys.ts.
+ */
+import type { Site } from '../../counting/site.js';
+import { StartupError } from '../../errors.js';
+import type { StoreDependencies } from '../create-store.js';
+import { REFUSAL_REASONS, emptyRefused, topPaths } from '../figures.js';
+import {
+  MAX_AUDIT_ENTRIES,
+  type AuditEntry,
+  type CountsQuery,
+  type DayDetail,
+  type DayRecord,
+  type ImportedDay,
+  type PathViews,
+  type RateTotals,
+  type RawCounts,
+  type SiteBatch,
+  type SiteDump,
+  type Store,
+} from '../store.js';
+import { decodeRateTotals, encodeBatch } from './batch-script.js';
+import { connectRedis, redactRedisUrl, type RedisClient, type RedisStoreUrl } from './connect.js';
+import { AUDIT_KEY, SITES_KEY, hourField, refusedField, siteKeys } from './keys.js';
+import { decodeCounts, decodeHistory, decodePairs, readCountsArgs, readHistoryArgs } from './read-scripts.js';
+import { defineScripts, runScript } from './scripts.js';
+import { exportSiteDump, importSiteDump } from './site-dump.js';
+import { dataNodes, scanSiteKeys, unlinkKeys } from './site-scan.js';
+import { importHistoryArgs, saltArgs } from './write-scripts.js';
+
+/** PEXPIRETIME, SET … PXAT and ZADD GT: the scripts need Redis 7.0. */
+const MIN_REDIS_MAJOR = 7;
+
+/** The Store over one Redis or Redis Cluster connection. */
+export class RedisStore implements Store {
+  readonly kind: 'redis' | 'redis-cluster';
+  private readonly client: RedisClient;
+
+  /** Takes a connected client (see connectRedis) and owns it from then on. */
+  constructor(client: RedisClient, kind: 'redis' | 'redis-cluster') {
+    this.client = client;
+    this.kind = kind;
+    defineScripts(client);
+  }
+
+  async listSites(): Promise<Site[]> {
+    const ids = await this.client.smembers(SITES_KEY);
+    // One GET per site: on a Cluster each settings key is in its own site's slot.
+    const sites = await Promise.all(ids.map((id) => this.getSite(id)));
+    return sites.filter((site): site is Site => site !== undefined).sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  async getSite(id: string): Promise<Site | undefined> {
+    const json = await this.client.get(siteKeys(id).settings);
+    return json === null ? undefined : (JSON.parse(json) as Site);
+  }
+
+  async putSite(site: Site): Promise<void> {
+    // Settings first: a listed id always has settings (listSites skips ids without).
+    await this.client.set(siteKeys(site.id).settings, JSON.stringify(site));
+    await this.client.sadd(SITES_KEY, site.id);
+  }
+
+  async deleteSite(id: string): Promise<void> {
+    await this.client.srem(SITES_KEY, id);
+    await unlinkKeys(this.client, await scanSiteKeys(this.client, id));
+  }
+
+  async getOrCreateSalt(site: string, period: string, candidate: string, expiresAt: number): Promise<string> {
+    return String(await runScript(this.client, 'footfallSalt', saltArgs(site, period, candidate, expiresAt)));
+  }
+
+  async applyBatch(batch: SiteBatch): Promise<RateTotals> {
+    return decodeRateTotals(await runScript(this.client, 'footfallApplyBatch', encodeBatch(batch)));
+  }
+
+  async readCounts(query: CountsQuery): Promise<RawCounts> {
+    return decodeCounts(await runScript(this.client, 'footfallReadCounts', readCountsArgs(query)));
+  }
+
+  async readHistory(site: string, from: string, to: string): Promise<DayRecord[]> {
+    return decodeHistory(await runScript(this.client, 'footfallReadHistory', readHistoryArgs(site, from, to)), from, to);
+  }
+
+  async readDayDetail(site: string, date: string): Promise<DayDetail> {
+    const fields = await this.client.hgetall(siteKeys(site).day(date));
+    const refused = emptyRefused();
+    for (const reason of REFUSAL_REASONS) refused[reason] = Number(fields[refusedField(reason)] ?? 0);
+    return { hours: Array.from({ length: 24 }, (_, hour) => Number(fields[hourField(hour)] ?? 0)), refused };
+  }
+
+  async readTopPages(site: string, date: string, limit: number): Promise<PathViews[]> {
+    const key = siteKeys(site).dayPaths(date);
+    // As Array#slice in topPaths reads its end: truncated, and negative counts from the end.
+    const wanted = Math.trunc(limit);
+    if (wanted === 0 || Number.isNaN(wanted)) return [];
+    const reply =
+      wanted > 0
+        ? await runScript(this.client, 'footfallTopPages', { keys: [key], args: [String(wanted)] })
+        : await this.client.zrevrange(key, 0, -1, 'WITHSCORES');
+    return topPaths(decodePairs(reply), limit);
+  }
+
+  async importHistory(site: string, days: ImportedDay[]): Promise<void> {
+    if (days.length === 0) return;
+    await runScript(this.client, 'footfallImportHistory', importHistoryArgs(site, days));
+  }
+
+  async exportSite(id: string): Promise<SiteDump | undefined> {
+    return exportSiteDump(this.client, id);
+  }
+
+  async importSite(dump: SiteDump): Promise<void> {
+    await importSiteDump(this.client, dump, Date.now());
+  }
+
+  async appendAudit(entry: AuditEntry): Promise<void> {
+    const results = await this.client.multi().lpush(AUDIT_KEY, JSON.stringify(entry)).ltrim(AUDIT_KEY, 0, MAX_AUDIT_ENTRIES - 1).exec();
+    const failed = results?.find(([error]) => error);
+    if (failed) throw failed[0];
+  }
+
+  async readAudit(limit: number): Promise<AuditEntry[]> {
+    // LRANGE's end is inclusive and -1 means "to the end": 0 must not read the whole list.
+    if (Math.trunc(limit) === 0) return [];
+    const entries = await this.client.lrange(AUDIT_KEY, 0, Math.trunc(limit) - 1);
+    return entries.map((json) => JSON.parse(json) as AuditEntry);
+  }
+
+  /** Nothing to do: every key that grows with time has a TTL or is pruned by the scripts. */
+  async prune(): Promise<void> {}
+
+  async ping(): Promise<void> {
+    const nodes = dataNodes(this.client);
+    if (nodes.length === 0) throw new Error('no Redis Cluster master is connected');
+    await Promise.all(nodes.map((node) => node.ping()));
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.client.quit();
+    } catch {
+      // Already gone or not answering: drop the sockets instead.
+      this.client.disconnect();
+    }
+  }
+}
+
+/** Refuses a Redis older than the scripts need, naming the version found. */
+async function checkVersion(client: RedisClient, url: RedisStoreUrl): Promise<void> {
+  const node = dataNodes(client)[0] ?? client;
+  const info = await node.info('server');
+  const version = /^redis_version:(\S+)/m.exec(info)?.[1] ?? 'unknown';
+  if (Number(version.split('.')[0]) >= MIN_REDIS_MAJOR) return;
+  throw new StartupError(`Redis at ${redactRedisUrl(url)} runs version ${version}; footfall needs Redis ${MIN_REDIS_MAJOR}.0 or newer.`);
+}
+
+/**
+ * Connects to Redis or a Redis Cluster and returns the store over it.
+ * @throws StartupError when Redis cannot be reached in time or is older than 7.0.
+ */
+export async function connectRedisStore(url: RedisStoreUrl, deps: StoreDependencies): Promise<Store> {
+  const client = await connectRedis(url, { log: deps.log });
+  try {
+    await checkVersion(client, url);
+  } catch (error) {
+    client.disconnect();
+    throw error;
+  }
+  return new RedisStore(client, url.kind);
+}

@@ -1,0 +1,131 @@
+/**
+ * The SQLite file's layout. One row per site and period, figures as columns so a batch adds to
+ * them with UPSERTs; HyperLogLogs as Redis' dense bytes, so a dump or a move to Redis takes them
+ * as they are.
+ */
+import type { Database } from 'better-sqlite3';
+
+/** `PRAGMA application_id` of a footfall file ("Foot"), so another program's file is refused. */
+export const APPLICATION_ID = 0x466f6f74;
+
+/** `PRAGMA user_version` this code writes; a newer file is refused rather than misread. */
+export const SCHEMA_VERSION = 1;
+
+/** Hours of a day that has none yet, as stored in `days.hours`. */
+export const ZERO_HOURS = JSON.stringify(new Array<number>(24).fill(0));
+
+// Sketch columns come last: a read of the figures before them never loads their overflow pages.
+// Tables with a 12 KiB sketch keep their rowid (WITHOUT ROWID suits small rows only).
+const SCHEMA_SQL = `
+CREATE TABLE sites (
+  id TEXT PRIMARY KEY,
+  settings TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE salts (
+  site TEXT NOT NULL,
+  period TEXT NOT NULL,
+  salt TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (site, period)
+) WITHOUT ROWID;
+CREATE INDEX salts_by_expiry ON salts (expires_at);
+
+CREATE TABLE days (
+  site TEXT NOT NULL,
+  date TEXT NOT NULL,
+  views INTEGER NOT NULL DEFAULT 0,
+  visitors INTEGER NOT NULL DEFAULT 0,
+  hours TEXT NOT NULL,
+  refused_bot INTEGER NOT NULL DEFAULT 0,
+  refused_origin INTEGER NOT NULL DEFAULT 0,
+  refused_rate_limit INTEGER NOT NULL DEFAULT 0,
+  refused_invalid INTEGER NOT NULL DEFAULT 0,
+  imported_views INTEGER NOT NULL DEFAULT 0,
+  imported_visitors INTEGER NOT NULL DEFAULT 0,
+  keep_until INTEGER NOT NULL,
+  sketch_until INTEGER NOT NULL DEFAULT 0,
+  sketch BLOB,
+  PRIMARY KEY (site, date)
+);
+CREATE INDEX days_by_keep_until ON days (keep_until);
+CREATE INDEX days_by_sketch_until ON days (sketch_until) WHERE sketch IS NOT NULL;
+
+CREATE TABLE day_paths (
+  site TEXT NOT NULL,
+  date TEXT NOT NULL,
+  path TEXT NOT NULL,
+  views INTEGER NOT NULL,
+  PRIMARY KEY (site, date, path)
+) WITHOUT ROWID;
+
+CREATE TABLE weeks (
+  site TEXT NOT NULL,
+  label TEXT NOT NULL,
+  views INTEGER NOT NULL DEFAULT 0,
+  visitors INTEGER NOT NULL DEFAULT 0,
+  keep_until INTEGER NOT NULL,
+  sketch BLOB,
+  PRIMARY KEY (site, label)
+);
+CREATE INDEX weeks_by_keep_until ON weeks (keep_until);
+
+CREATE TABLE totals (
+  site TEXT PRIMARY KEY,
+  views INTEGER NOT NULL DEFAULT 0,
+  visitors INTEGER NOT NULL DEFAULT 0,
+  last_hit INTEGER NOT NULL DEFAULT 0,
+  imported_views INTEGER NOT NULL DEFAULT 0,
+  imported_visitors INTEGER NOT NULL DEFAULT 0,
+  sketch BLOB
+);
+
+CREATE TABLE paths (
+  site TEXT NOT NULL,
+  path TEXT NOT NULL,
+  views INTEGER NOT NULL,
+  PRIMARY KEY (site, path)
+) WITHOUT ROWID;
+
+CREATE TABLE online (
+  site TEXT NOT NULL,
+  id TEXT NOT NULL,
+  seen INTEGER NOT NULL,
+  PRIMARY KEY (site, id)
+) WITHOUT ROWID;
+CREATE INDEX online_by_seen ON online (site, seen);
+
+CREATE TABLE rate (
+  minute INTEGER NOT NULL,
+  site TEXT NOT NULL,
+  visitor TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (minute, site, visitor)
+) WITHOUT ROWID;
+
+CREATE TABLE batches (
+  id TEXT PRIMARY KEY,
+  until INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX batches_by_until ON batches (until);
+
+CREATE TABLE audit (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  site TEXT NOT NULL,
+  before_json TEXT,
+  after_json TEXT
+);
+`;
+
+/**
+ * Creates the tables and marks the file as footfall's, in the caller's write transaction, so a
+ * file is either untouched or complete.
+ */
+export function createSchema(db: Database): void {
+  db.exec(SCHEMA_SQL);
+  db.pragma(`application_id = ${APPLICATION_ID}`);
+  db.pragma(`user_version = ${SCHEMA_VERSION}`);
+}

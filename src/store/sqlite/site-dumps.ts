@@ -1,0 +1,162 @@
+/**
+ * Everything stored for one site, as a `SiteDump` and back, and its removal. Sketches leave as
+ * base64 of Redis bytes and come in through HyperLogLog, so a dump from any backend (sparse or
+ * dense) is stored dense with its count.
+ */
+import type { Database, Statement } from 'better-sqlite3';
+import type { Site } from '../../counting/site.js';
+import { emptyRefused } from '../figures.js';
+import { HyperLogLog } from '../hll/hyperloglog.js';
+import type { DayDump, SiteDump } from '../store.js';
+
+const SITE_TABLES = ['salts', 'days', 'day_paths', 'weeks', 'totals', 'paths', 'online', 'rate'] as const;
+
+type Value = string | number | Buffer | null;
+
+interface DayRow {
+  date: string;
+  views: number;
+  visitors: number;
+  hours: string;
+  refused_bot: number;
+  refused_origin: number;
+  refused_rate_limit: number;
+  refused_invalid: number;
+  imported_views: number;
+  imported_visitors: number;
+  keep_until: number;
+  sketch_until: number;
+  sketch: Buffer | null;
+}
+
+interface TotalRow {
+  views: number;
+  last_hit: number;
+  imported_views: number;
+  imported_visitors: number;
+  sketch: Buffer | null;
+}
+
+export class SiteDumps {
+  private readonly deletes: Array<Statement<[string]>>;
+  private readonly days: Statement<[string], DayRow>;
+  private readonly dayPaths: Statement<[string], { date: string; path: string; views: number }>;
+  private readonly weeks: Statement<[string], { label: string; views: number; keep_until: number; sketch: Buffer | null }>;
+  private readonly total: Statement<[string], TotalRow>;
+  private readonly paths: Statement<[string], [string, number]>;
+  private readonly salts: Statement<[string, number], { period: string; salt: string; expires_at: number }>;
+  private readonly insert: Record<'day' | 'dayPath' | 'week' | 'total' | 'path' | 'salt', Statement<[Record<string, Value>]>>;
+
+  constructor(db: Database) {
+    this.deletes = SITE_TABLES.map((table) => db.prepare<[string]>(`DELETE FROM ${table} WHERE site = ?`));
+    this.days = db.prepare('SELECT * FROM days WHERE site = ? ORDER BY date');
+    this.dayPaths = db.prepare('SELECT date, path, views FROM day_paths WHERE site = ?');
+    this.weeks = db.prepare('SELECT label, views, keep_until, sketch FROM weeks WHERE site = ? ORDER BY label');
+    this.total = db.prepare('SELECT views, last_hit, imported_views, imported_visitors, sketch FROM totals WHERE site = ?');
+    this.paths = db.prepare<[string], [string, number]>('SELECT path, views FROM paths WHERE site = ?').raw();
+    this.salts = db.prepare('SELECT period, salt, expires_at FROM salts WHERE site = ? AND expires_at > ?');
+    const insert = (table: string, columns: string[]) =>
+      db.prepare<[Record<string, Value>]>(`INSERT OR REPLACE INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`);
+    this.insert = {
+      day: insert('days', [
+        'site', 'date', 'views', 'visitors', 'hours', 'refused_bot', 'refused_origin', 'refused_rate_limit', 'refused_invalid',
+        'imported_views', 'imported_visitors', 'keep_until', 'sketch_until', 'sketch',
+      ]),
+      dayPath: insert('day_paths', ['site', 'date', 'path', 'views']),
+      week: insert('weeks', ['site', 'label', 'views', 'visitors', 'keep_until', 'sketch']),
+      total: insert('totals', ['site', 'views', 'visitors', 'last_hit', 'imported_views', 'imported_visitors', 'sketch']),
+      path: insert('paths', ['site', 'path', 'views']),
+      salt: insert('salts', ['site', 'period', 'salt', 'expires_at']),
+    };
+  }
+
+  /** Removes every figure, salt and online entry of `site` (not its settings). */
+  delete(site: string): void {
+    for (const statement of this.deletes) statement.run(site);
+  }
+
+  /** The dump of `site`; salts only while unexpired at `now`. Run it in one read transaction. */
+  export(site: Site, now: number): SiteDump {
+    const paths = new Map<string, Array<[string, number]>>();
+    for (const { date, path, views } of this.dayPaths.iterate(site.id)) {
+      let list = paths.get(date);
+      if (!list) paths.set(date, (list = []));
+      list.push([path, views]);
+    }
+    const days = this.days.all(site.id).map((row): DayDump => ({
+      date: row.date,
+      views: row.views,
+      visitors: row.visitors,
+      hours: JSON.parse(row.hours) as number[],
+      paths: paths.get(row.date) ?? [],
+      refused: { bot: row.refused_bot, origin: row.refused_origin, rate_limit: row.refused_rate_limit, invalid: row.refused_invalid },
+      imported: { views: row.imported_views, visitors: row.imported_visitors },
+      keepUntil: row.keep_until,
+      ...(row.sketch ? { sketch: row.sketch.toString('base64'), sketchUntil: row.sketch_until } : {}),
+    }));
+    const empty = HyperLogLog.create().toBase64();
+    const total = this.total.get(site.id);
+    return {
+      site,
+      days,
+      weeks: this.weeks.all(site.id).map((week) => ({
+        label: week.label,
+        views: week.views,
+        sketch: week.sketch?.toString('base64') ?? empty,
+        keepUntil: week.keep_until,
+      })),
+      total: {
+        views: total?.views ?? 0,
+        sketch: total?.sketch?.toString('base64') ?? empty,
+        paths: this.paths.all(site.id),
+        lastHit: total?.last_hit ?? 0,
+        imported: { views: total?.imported_views ?? 0, visitors: total?.imported_visitors ?? 0 },
+      },
+      salts: this.salts.all(site.id, now).map((salt) => ({ period: salt.period, salt: salt.salt, expiresAt: salt.expires_at })),
+    };
+  }
+
+  /** Replaces everything stored for the dump's site (settings are the caller's); run it in one write transaction. */
+  import(dump: SiteDump): void {
+    const site = dump.site.id;
+    this.delete(site);
+    for (const day of dump.days) {
+      const sketch = day.sketch === undefined ? undefined : HyperLogLog.fromBase64(day.sketch);
+      const refused = { ...emptyRefused(), ...day.refused };
+      this.insert.day.run({
+        site,
+        date: day.date,
+        views: day.views,
+        visitors: sketch?.count() ?? day.visitors,
+        hours: JSON.stringify(Array.from({ length: 24 }, (_, hour) => day.hours[hour] ?? 0)),
+        refused_bot: refused.bot,
+        refused_origin: refused.origin,
+        refused_rate_limit: refused.rate_limit,
+        refused_invalid: refused.invalid,
+        imported_views: day.imported.views,
+        imported_visitors: day.imported.visitors,
+        keep_until: day.keepUntil,
+        sketch_until: day.sketchUntil ?? 0,
+        sketch: sketch?.toRedisBytes() ?? null,
+      });
+      for (const [path, views] of day.paths) this.insert.dayPath.run({ site, date: day.date, path, views });
+    }
+    for (const week of dump.weeks) {
+      const sketch = HyperLogLog.fromBase64(week.sketch);
+      this.insert.week.run({ site, label: week.label, views: week.views, visitors: sketch.count(), keep_until: week.keepUntil, sketch: sketch.toRedisBytes() });
+    }
+    const { total } = dump;
+    const sketch = total.sketch === undefined ? undefined : HyperLogLog.fromBase64(total.sketch);
+    this.insert.total.run({
+      site,
+      views: total.views,
+      visitors: sketch?.count() ?? 0,
+      last_hit: total.lastHit,
+      imported_views: total.imported.views,
+      imported_visitors: total.imported.visitors,
+      sketch: sketch?.toRedisBytes() ?? null,
+    });
+    for (const [path, views] of total.paths) this.insert.path.run({ site, path, views });
+    for (const salt of dump.salts) this.insert.salt.run({ site, period: salt.period, salt: salt.salt, expires_at: salt.expiresAt });
+  }
+}

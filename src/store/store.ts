@@ -1,0 +1,218 @@
+/**
+ * The one interface every backend implements. A backend keeps and returns figures; the rules
+ * that decide what a figure means (calendar, visitor ids, baseline, rate limit) live above it,
+ * in src/counting. Every backend passes the conformance suite in test/store.
+ */
+import type { Site } from '../counting/site.js';
+
+/** Why a hit was refused; counted per day so operators can see what is filtered. */
+export type RefusalReason = 'bot' | 'origin' | 'rate_limit' | 'invalid';
+
+/** What one batch adds to one local day of a site. */
+export interface DayDelta {
+  /** Local date, `YYYY-MM-DD`. */
+  date: string;
+  views: number;
+  /** Views by local hour (index 0–23); hours without views may be absent or 0. */
+  hours: number[];
+  /** Views by path (query and fragment removed). */
+  paths: Map<string, number>;
+  /** Day ids seen; they feed the day's and the all-time HyperLogLog. */
+  ids: Set<string>;
+  /** Refused hits by reason. */
+  refused: Map<RefusalReason, number>;
+  /** Epoch ms after which the day's figures (views, visitors, hours, paths) may be dropped. */
+  keepUntil: number;
+  /** Epoch ms after which the day's HyperLogLog may be dropped (its count is kept as a figure). */
+  sketchUntil: number;
+}
+
+/** What one batch adds to one local week of a site. */
+export interface WeekDelta {
+  /** Week label: `2026-W48`, or the first date when the week does not start on Monday. */
+  label: string;
+  views: number;
+  ids: Set<string>;
+  /** Epoch ms after which the week's figures may be dropped. */
+  keepUntil: number;
+}
+
+/** Counted views of one visitor within one clock minute, for the per-visitor rate limit. */
+export interface RateDelta {
+  /** `Math.floor(epochMs / 60_000)`. */
+  minute: number;
+  counts: Map<string, number>;
+}
+
+/** Everything one flush writes for one site. Applying the same batch twice counts it once. */
+export interface SiteBatch {
+  /** Unique per batch; a retried batch keeps its id. */
+  id: string;
+  site: string;
+  days: DayDelta[];
+  weeks: WeekDelta[];
+  /** Online id → last seen (epoch ms). */
+  online: Map<string, number>;
+  /** Online entries last seen before this (epoch ms) are pruned. */
+  onlineSince: number;
+  rate: RateDelta[];
+  /** Epoch ms of the newest counted hit in the batch, or 0 when it holds none. */
+  lastHit: number;
+}
+
+/** Per-visitor totals for the minutes a batch touched, after the batch was applied. */
+export type RateTotals = Array<{ minute: number; totals: Map<string, number> }>;
+
+export interface CountsQuery {
+  site: string;
+  date: string;
+  week: string;
+  /** Paths whose all-time views are wanted, in the order of `RawCounts.pages`. */
+  paths: string[];
+  /** Online entries last seen before this (epoch ms) are not counted (and may be pruned). */
+  onlineSince: number;
+}
+
+export interface Figures {
+  views: number;
+  visitors: number;
+}
+
+/** Figures as stored: imported history is in `total`, the site's baseline is not. */
+export interface RawCounts {
+  online: number;
+  today: Figures;
+  week: Figures;
+  total: Figures;
+  /** All-time views of `CountsQuery.paths`, same order. */
+  pages: number[];
+  /** Epoch ms of the last counted hit, 0 if none. */
+  lastHit: number;
+}
+
+/** One stored day. Imported figures (from an old counter) are kept apart from counted ones. */
+export interface DayRecord {
+  date: string;
+  views: number;
+  visitors: number;
+  imported: Figures;
+}
+
+export interface DayDetail {
+  /** Views by local hour, always 24 entries. */
+  hours: number[];
+  refused: Record<RefusalReason, number>;
+}
+
+export interface PathViews {
+  path: string;
+  views: number;
+}
+
+/** One change made through the admin API or CLI. */
+export interface AuditEntry {
+  at: string;
+  actor: string;
+  action: string;
+  site: string;
+  before: unknown;
+  after: unknown;
+}
+
+/** Imported history of one day: replaces what an earlier import gave that day. */
+export interface ImportedDay {
+  date: string;
+  views: number;
+  visitors: number;
+  /** Epoch ms after which the day may be dropped. */
+  keepUntil: number;
+}
+
+/**
+ * A HyperLogLog as Redis stores it (`GET` of a PFADD key), base64. Dense or sparse; see
+ * src/store/hll.
+ */
+export type Sketch = string;
+
+export interface DayDump {
+  date: string;
+  views: number;
+  /** The day's visitors as last counted; the sketch, while kept, gives the same number. */
+  visitors: number;
+  hours: number[];
+  paths: Array<[string, number]>;
+  refused: Record<RefusalReason, number>;
+  imported: Figures;
+  keepUntil: number;
+  sketch?: Sketch;
+  sketchUntil?: number;
+}
+
+export interface SiteDump {
+  site: Site;
+  days: DayDump[];
+  weeks: Array<{ label: string; views: number; sketch: Sketch; keepUntil: number }>;
+  /** All-time: counted views (imported ones are in `imported`), the sketch of every day id. */
+  total: { views: number; sketch?: Sketch; paths: Array<[string, number]>; lastHit: number; imported: Figures };
+  salts: Array<{ period: string; salt: string; expiresAt: number }>;
+}
+
+export type StoreKind = 'memory' | 'sqlite' | 'redis' | 'redis-cluster';
+
+export interface Store {
+  readonly kind: StoreKind;
+
+  listSites(): Promise<Site[]>;
+  getSite(id: string): Promise<Site | undefined>;
+  putSite(site: Site): Promise<void>;
+  /** Removes the site's settings and every figure it has. */
+  deleteSite(id: string): Promise<void>;
+
+  /**
+   * The salt of one period of one site: stores `candidate` if there is none yet and returns
+   * the one stored, so racing instances agree. The salt is deleted after `expiresAt` (epoch ms).
+   */
+  getOrCreateSalt(site: string, period: string, candidate: string, expiresAt: number): Promise<string>;
+
+  /** Writes one batch in one round trip; a batch id seen before is not applied again. */
+  applyBatch(batch: SiteBatch): Promise<RateTotals>;
+
+  /** Reads a site's figures in one round trip. */
+  readCounts(query: CountsQuery): Promise<RawCounts>;
+
+  /** Stored days between `from` and `to` inclusive (local dates); days never written are absent. */
+  readHistory(site: string, from: string, to: string): Promise<DayRecord[]>;
+  readDayDetail(site: string, date: string): Promise<DayDetail>;
+  readTopPages(site: string, date: string, limit: number): Promise<PathViews[]>;
+
+  /**
+   * Sets imported history per day: a day imported again replaces its earlier import, so the
+   * same file twice changes nothing. All-time figures follow the difference.
+   */
+  importHistory(site: string, days: ImportedDay[]): Promise<void>;
+
+  /** Everything stored for one site except online entries, for moving between stores. */
+  exportSite(id: string): Promise<SiteDump | undefined>;
+  /** Replaces everything stored for `dump.site.id` with the dump. */
+  importSite(dump: SiteDump): Promise<void>;
+
+  appendAudit(entry: AuditEntry): Promise<void>;
+  /** Newest first. */
+  readAudit(limit: number): Promise<AuditEntry[]>;
+
+  /** Drops what has passed its keep-until time. Redis does this itself through TTLs. */
+  prune(now: number): Promise<void>;
+
+  /** Resolves when the store answers; rejects otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Most distinct paths kept per site all-time and per day; further paths count under OTHER_PATH. */
+export const MAX_PATHS_TOTAL = 10_000;
+export const MAX_PATHS_PER_DAY = 2_000;
+export const OTHER_PATH = '(other)';
+/** Audit entries kept, newest first. */
+export const MAX_AUDIT_ENTRIES = 10_000;
+/** How long a batch id is remembered, so a retry within this time is not applied twice. */
+export const BATCH_ID_TTL_MS = 24 * 3600_000;

@@ -1,0 +1,53 @@
+/** A counter over a given store with a clock the test moves by hand. */
+import { randomBytes } from 'node:crypto';
+import { Counter, type Visitor } from '../../src/counting/counter.js';
+import { siteSchema, type Site, type SiteSettingsInput } from '../../src/counting/site.js';
+import { createLogger } from '../../src/log.js';
+import type { Store } from '../../src/store/store.js';
+
+export class ManualClock {
+  now: number;
+  constructor(start: number) {
+    this.now = start;
+  }
+  readonly read = (): number => this.now;
+  advance(ms: number): void {
+    this.now += ms;
+  }
+}
+
+export interface TestCounterOptions {
+  onlineWindowMs?: number;
+  rateLimit?: number;
+  bufferLimit?: number;
+}
+
+/** A counter that writes only when the test calls `flush()` (no timers started). */
+export function testCounter(store: Store, clock: ManualClock, options: TestCounterOptions = {}): Counter {
+  return new Counter({
+    store,
+    log: createLogger('silent'),
+    clock: clock.read,
+    onlineWindowMs: options.onlineWindowMs ?? 60_000,
+    rateLimit: options.rateLimit ?? 0,
+    flushIntervalMs: 50,
+    bufferLimit: options.bufferLimit ?? 100_000,
+  });
+}
+
+/** A fresh site id, so tests sharing one backend never see each other's figures. */
+export function siteId(prefix = 'site'): string {
+  return `${prefix}-${randomBytes(5).toString('hex')}`;
+}
+
+/** Saves a site through the counter's registry and returns it as validated. */
+export async function addSite(counter: Counter, id: string, settings: SiteSettingsInput = {}): Promise<Site> {
+  const site = siteSchema.parse({ id, origins: ['https://example.test'], ...settings });
+  await counter.sites.put(site);
+  return site;
+}
+
+/** Visitor number `n`: a distinct IP and browser. */
+export function visitor(n: number, track = true): Visitor {
+  return { ip: `203.0.113.${n % 250}`, userAgent: `Mozilla/5.0 (test visitor ${n})`, track };
+}
