@@ -4,6 +4,7 @@
  * have run: the store applies an id once), while new hits keep aggregating in memory up to the
  * buffer limit.
  */
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '../log.js';
 import type { RateTotals, SiteBatch, Store } from '../store/store.js';
 import { PendingBatch } from './pending-batch.js';
@@ -40,6 +41,9 @@ export class BatchWriter {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stateValue: WriterState = 'ready';
+  /** Batch ids are this writer's id and a sequence number (see SiteBatch). */
+  private readonly writerId = randomUUID();
+  private seq = 0;
 
   constructor(options: BatchWriterOptions) {
     this.options = options;
@@ -106,7 +110,7 @@ export class BatchWriter {
     const onlineSince = this.options.clock() - this.options.onlineWindowMs;
     const written = await Promise.all(
       ready.filter(([, pending]) => !pending.isEmpty).map(async ([site, pending]) => {
-        const batch = pending.toSiteBatch(onlineSince);
+        const batch = pending.toSiteBatch(this.writerId, ++this.seq, onlineSince);
         const ok = await this.apply(batch);
         if (!ok) this.inDoubt.set(site, { batch, entries: pending.entries });
         return ok;

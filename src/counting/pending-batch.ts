@@ -2,7 +2,6 @@
  * Hits accepted for one site but not yet written, aggregated per key (day, week, path, id) so
  * that memory follows the number of distinct keys, not the number of hits.
  */
-import { randomUUID } from 'node:crypto';
 import type { DayDelta, RefusalReason, SiteBatch, WeekDelta } from '../store/store.js';
 
 /** A local day and how long its figures are kept. */
@@ -82,9 +81,10 @@ export class PendingBatch {
   }
 
   /** The batch to write; `onlineSince` prunes entries older than the online window. */
-  toSiteBatch(onlineSince: number): SiteBatch {
+  toSiteBatch(writer: string, seq: number, onlineSince: number): SiteBatch {
     return {
-      id: randomUUID(),
+      writer,
+      seq,
       site: this.site,
       days: [...this.days.values()],
       weeks: [...this.weeks.values()],

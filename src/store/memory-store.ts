@@ -6,7 +6,7 @@ import type { Site } from '../counting/site.js';
 import { HyperLogLog } from './hll/hyperloglog.js';
 import { cappedPath } from './path-cap.js';
 import {
-  BATCH_ID_TTL_MS,
+  WRITER_MEMORY_MS,
   MAX_AUDIT_ENTRIES,
   MAX_PATHS_PER_DAY,
   MAX_PATHS_TOTAL,
@@ -24,7 +24,7 @@ import {
   type SiteDump,
   type Store,
 } from './store.js';
-import { emptyRefused, topPaths } from './figures.js';
+import { compareText, emptyRefused, topPaths } from './figures.js';
 
 interface Day {
   views: number;
@@ -75,7 +75,8 @@ export class MemoryStore implements Store {
   readonly kind = 'memory' as const;
   private readonly sites = new Map<string, Site>();
   private readonly data = new Map<string, SiteData>();
-  private readonly batches = new Map<string, number>();
+  /** `site\nwriter` → last applied seq and until when it is remembered. */
+  private readonly writers = new Map<string, { seq: number; until: number }>();
   private audit: AuditEntry[] = [];
   private readonly clock: () => number;
 
@@ -84,7 +85,7 @@ export class MemoryStore implements Store {
   }
 
   async listSites(): Promise<Site[]> {
-    return [...this.sites.values()].map((site) => structuredClone(site)).sort((a, b) => a.id.localeCompare(b.id));
+    return [...this.sites.values()].map((site) => structuredClone(site)).sort((a, b) => compareText(a.id, b.id));
   }
 
   async getSite(id: string): Promise<Site | undefined> {
@@ -111,8 +112,10 @@ export class MemoryStore implements Store {
 
   async applyBatch(batch: SiteBatch): Promise<RateTotals> {
     const now = this.clock();
-    if ((this.batches.get(batch.id) ?? 0) > now) return [];
-    this.batches.set(batch.id, now + BATCH_ID_TTL_MS);
+    const writerKey = `${batch.site}\n${batch.writer}`;
+    const last = this.writers.get(writerKey);
+    if (last && last.until > now && last.seq >= batch.seq) return [];
+    this.writers.set(writerKey, { seq: batch.seq, until: now + WRITER_MEMORY_MS });
     const data = this.siteData(batch.site);
     const { total } = data;
     for (const delta of batch.days) {
@@ -185,7 +188,7 @@ export class MemoryStore implements Store {
     const days = this.data.get(site)?.days ?? new Map<string, Day>();
     return [...days]
       .filter(([date]) => date >= from && date <= to)
-      .sort(([a], [b]) => a.localeCompare(b))
+      .sort(([a], [b]) => compareText(a, b))
       .map(([date, day]) => ({ date, views: day.views, visitors: dayVisitors(day), imported: { ...day.imported } }));
   }
 
@@ -282,7 +285,7 @@ export class MemoryStore implements Store {
   }
 
   async prune(now: number): Promise<void> {
-    for (const [id, until] of this.batches) if (until <= now) this.batches.delete(id);
+    for (const [key, { until }] of this.writers) if (until <= now) this.writers.delete(key);
     for (const data of this.data.values()) {
       for (const [date, day] of data.days) {
         if (day.keepUntil <= now) data.days.delete(date);

@@ -44,10 +44,16 @@ export interface RateDelta {
   counts: Map<string, number>;
 }
 
-/** Everything one flush writes for one site. Applying the same batch twice counts it once. */
+/**
+ * Everything one flush writes for one site. Applying the same batch twice counts it once: a
+ * writer sends a site's batches in order and never a newer one while an older one is in doubt,
+ * so a batch whose `seq` is not above the last one applied for its writer has been applied.
+ */
 export interface SiteBatch {
-  /** Unique per batch; a retried batch keeps its id. */
-  id: string;
+  /** The writing instance (random per process). */
+  writer: string;
+  /** Increases with every batch of `writer`; a retried batch keeps its seq. */
+  seq: number;
   site: string;
   days: DayDelta[];
   weeks: WeekDelta[];
@@ -214,5 +220,5 @@ export const MAX_PATHS_PER_DAY = 2_000;
 export const OTHER_PATH = '(other)';
 /** Audit entries kept, newest first. */
 export const MAX_AUDIT_ENTRIES = 10_000;
-/** How long a batch id is remembered, so a retry within this time is not applied twice. */
-export const BATCH_ID_TTL_MS = 24 * 3600_000;
+/** How long a writer's last applied seq is remembered after its last batch. */
+export const WRITER_MEMORY_MS = 24 * 3600_000;

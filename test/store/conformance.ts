@@ -29,8 +29,10 @@ function nextWeekday(weekday: number, hourOfDay: number, minute = 0): number {
   return t - 12 * HOUR + hourOfDay * HOUR + minute * 60_000;
 }
 
+let seq = 0;
+
 function emptyBatch(site: string, overrides: Partial<SiteBatch> = {}): SiteBatch {
-  return { id: `b-${Math.random()}`, site, days: [], weeks: [], online: new Map(), onlineSince: 0, rate: [], lastHit: 0, ...overrides };
+  return { writer: 'conformance', seq: ++seq, site, days: [], weeks: [], online: new Map(), onlineSince: 0, rate: [], lastHit: 0, ...overrides };
 }
 
 export function storeConformance(backend: BackendUnderTest): void {

@@ -19,11 +19,14 @@ import { startRedis, type RedisProcess } from '../support/redis-server.js';
 const DAY = 86_400_000;
 const log = createLogger('silent');
 
+let seq = 0;
+
 function batchOf(site: string, ids: string[], overrides: Partial<SiteBatch> = {}): SiteBatch {
   const now = Date.now();
   const date = new Date(now).toISOString().slice(0, 10);
   return {
-    id: `b-${Math.random()}`,
+    writer: 'test-writer',
+    seq: ++seq,
     site,
     days: [{ date, views: ids.length, hours: [ids.length], paths: new Map([['/', ids.length]]), ids: new Set(ids), refused: new Map([['bot', 1]]), keepUntil: now + 410 * DAY, sketchUntil: now + 2 * DAY }],
     weeks: [{ label: '2030-W01', views: ids.length, ids: new Set(ids), keepUntil: now + 8 * DAY }],
@@ -94,7 +97,7 @@ describe('redis store', function () {
       if (untimed.has(key)) assert.equal(ttl, -1, `${key} must not expire`);
       else assert.ok(ttl > 0, `${key} has no TTL (${ttl})`);
     }
-    for (const name of ['d:', 'dp:', 'dv:', 'w:', 'wv:', 'online', 'salt:d:', 'salt:w:', 'rl:', 'b:', 'days', 'weeks', 'salts']) {
+    for (const name of ['d:', 'dp:', 'dv:', 'w:', 'wv:', 'online', 'salt:d:', 'salt:w:', 'rl:', 'b', 'days', 'weeks', 'salts']) {
       assert.ok(keys.some((key) => key.startsWith(tag + name)), `no ${name} key`);
     }
     for (const key of global) assert.equal(await raw.pttl(key), -1);

@@ -251,7 +251,7 @@ describe('sqlite store', function () {
       assert.deepEqual(shape(await call(sqlite)), expected);
     };
 
-    function randomBatch(id: string): SiteBatch {
+    function randomBatch(seq: number): SiteBatch {
       const weekIds = new Set<string>();
       let weekViews = 0;
       const days = [...new Set([pick(dates), pick(dates)])].map((date): DayDelta => {
@@ -269,7 +269,8 @@ describe('sqlite store', function () {
         return delta;
       });
       return {
-        id,
+        writer: 'random-writer',
+        seq,
         site: pick(sites),
         days,
         weeks: [{ label: pick(weeks), views: weekViews, ids: weekIds, keepUntil: until() }],
@@ -299,7 +300,7 @@ describe('sqlite store', function () {
       } else if (roll < 0.23) {
         await both((store) => store.prune(clock.now));
       } else {
-        const batch = randomBatch(`batch-${step}`);
+        const batch = randomBatch(step + 1);
         sent.push(batch);
         await both((store) => store.applyBatch(batch));
       }

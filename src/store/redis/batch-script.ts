@@ -4,7 +4,7 @@
  * the script's own work); Maps and Sets become flat `[key, value, key, value]` arrays.
  */
 import {
-  BATCH_ID_TTL_MS,
+  WRITER_MEMORY_MS,
   MAX_PATHS_PER_DAY,
   MAX_PATHS_TOTAL,
   OTHER_PATH,
@@ -20,9 +20,11 @@ const RATE_TTL_MS = 120_000;
 const ONLINE_MARGIN_MS = 60_000;
 /** Arguments per PFADD / ZADD call; keeps `unpack` far below Lua's C stack limit. */
 const CHUNK = 1000;
+/** Past this many writers in a site's hash, those not heard of for a day are dropped. */
+const MAX_WRITERS = 32;
 
 /**
- * KEYS: 1 batch id, 2 all-time hash, 3 all-time HLL, 4 all-time paths, 5 online, 6 days index,
+ * KEYS: 1 writers' last seqs, 2 all-time hash, 3 all-time HLL, 4 all-time paths, 5 online, 6 days index,
  * 7 weeks index. ARGV[1]: the batch (see {@link encodeBatch}); period keys are in it, all with
  * the site's hash tag, so they share KEYS[1]'s slot. Returns `{}` for a batch seen before, else
  * `{{minute, {id, total, …}}, …}`.
@@ -30,7 +32,18 @@ const CHUNK = 1000;
 export const APPLY_BATCH_LUA = `${LUA_HELPERS}
 -- Decoded before the first write: a payload that fails to decode changes nothing.
 local b = cjson.decode(ARGV[1])
-if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ${BATCH_ID_TTL_MS}) then return {} end
+-- A seq not above the writer's last one was applied before (see SiteBatch in store.ts).
+local last = redis.call('HGET', KEYS[1], b.wr)
+if last and tonumber(string.match(last, '^%d+')) >= b.sq then return {} end
+if redis.call('HLEN', KEYS[1]) > ${MAX_WRITERS} then
+  -- Writers of stopped instances are forgotten after WRITER_MEMORY_MS.
+  local fields = redis.call('HGETALL', KEYS[1])
+  for i = 1, #fields, 2 do
+    if tonumber(string.match(fields[i + 1], ':(%d+)$')) < b.t - ${WRITER_MEMORY_MS} then redis.call('HDEL', KEYS[1], fields[i]) end
+  end
+end
+redis.call('HSET', KEYS[1], b.wr, b.sq .. ':' .. b.t)
+redis.call('PEXPIRE', KEYS[1], ${WRITER_MEMORY_MS})
 local total, totalSketch, totalPaths, online = KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local OTHER = ${lua(OTHER_PATH)}
 
@@ -139,10 +152,13 @@ function nonZero(count: number | undefined): boolean {
 /** The KEYS and the one ARGV of {@link APPLY_BATCH_LUA} for `batch`. */
 export function encodeBatch(batch: SiteBatch): { keys: string[]; args: string[] } {
   const k = siteKeys(batch.site);
-  const keys = [k.batch(batch.id), k.total, k.totalSketch, k.totalPaths, k.online, k.days, k.weeks];
+  const keys = [k.writers, k.total, k.totalSketch, k.totalPaths, k.online, k.days, k.weeks];
   const online: Array<string | number> = [];
   for (const [id, seen] of batch.online) online.push(seen, id);
   const payload = {
+    wr: batch.writer,
+    sq: batch.seq,
+    t: Date.now(),
     d: batch.days.map((day) => ({
       k: [k.day(day.date), k.dayPaths(day.date), k.daySketch(day.date)],
       n: day.date,

@@ -3,7 +3,7 @@
  *
  * Each key of a site starts with the hash tag `{<site>}`, so all of a site's keys live in one
  * Cluster slot and one Lua script can touch them all. Names are short: most keys exist once
- * per site and day, and batch ids once per batch.
+ * per site and day.
  *
  *   {s}:site          string  settings JSON                                   no TTL
  *   {s}:t             hash    all-time: v views, l lastHit ms,               no TTL
@@ -20,7 +20,7 @@
  *                             write and read                                  last write
  *   {s}:salt:<period> string  salt of `d:<date>` / `w:<label>`                 expiresAt
  *   {s}:rl:<minute>   hash    visitor id → counted views in that minute        2 min after last write
- *   {s}:b:<batch id>  string  "1": the batch was applied                       BATCH_ID_TTL_MS
+ *   {s}:b             hash    writer → "<last applied seq>:<ms>"             WRITER_MEMORY_MS
  *   {s}:days          zset    date → keepUntil: index for export and history  latest keepUntil
  *   {s}:weeks         zset    label → keepUntil: index for export             latest keepUntil
  *   {s}:salts         zset    period → expiresAt: index for export            latest expiresAt
@@ -86,7 +86,7 @@ export interface SiteKeys {
   weekSketch(label: string): string;
   salt(period: string): string;
   rate(minute: number): string;
-  batch(id: string): string;
+  writers: string;
 }
 
 /** Prefixes a Lua script appends a date to, for scripts that find their days in `{s}:days`. */
@@ -115,7 +115,7 @@ export function siteKeys(site: string): SiteKeys {
     weekSketch: (label) => `${prefix}wv:${label}`,
     salt: (period) => `${prefix}salt:${period}`,
     rate: (minute) => `${prefix}rl:${minute}`,
-    batch: (id) => `${prefix}b:${id}`,
+    writers: `${prefix}b`,
   };
 }
 

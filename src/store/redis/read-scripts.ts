@@ -105,7 +105,7 @@ export function decodeHistory(reply: unknown, from: string, to: string): DayReco
 
 /**
  * KEYS: 1 day paths. ARGV: 1 limit (≥ 1). Returns path, score pairs: the top `limit` and every
- * path tied with the last of them, because ties are ordered by path in JS (localeCompare),
+ * path tied with the last of them, because ties are ordered by path in JS (compareText),
  * not by Redis' byte order.
  */
 export const TOP_PAGES_LUA = `

@@ -6,7 +6,7 @@
 import type { Site } from '../../counting/site.js';
 import { StartupError } from '../../errors.js';
 import type { StoreDependencies } from '../create-store.js';
-import { REFUSAL_REASONS, emptyRefused, topPaths } from '../figures.js';
+import { REFUSAL_REASONS, compareText, emptyRefused, topPaths } from '../figures.js';
 import {
   MAX_AUDIT_ENTRIES,
   type AuditEntry,
@@ -49,7 +49,7 @@ export class RedisStore implements Store {
     const ids = await this.client.smembers(SITES_KEY);
     // One GET per site: on a Cluster each settings key is in its own site's slot.
     const sites = await Promise.all(ids.map((id) => this.getSite(id)));
-    return sites.filter((site): site is Site => site !== undefined).sort((a, b) => a.id.localeCompare(b.id));
+    return sites.filter((site): site is Site => site !== undefined).sort((a, b) => compareText(a.id, b.id));
   }
 
   async getSite(id: string): Promise<Site | undefined> {

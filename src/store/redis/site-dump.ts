@@ -127,8 +127,8 @@ export async function importSiteDump(client: RedisClient, dump: SiteDump, now: n
   const weeks = dump.weeks.filter((week) => week.keepUntil > now).map((week) => ({ week, sketch: sketchBytes(week.sketch) }));
   const totalSketch = sketchBytes(dump.total.sketch);
   const salts = dump.salts.filter((salt) => salt.expiresAt > now);
-  // Batch ids stay: a batch applied before the import is still not applied again.
-  const existing = (await scanSiteKeys(client, id)).filter((key) => !key.startsWith(k.batch('')));
+  // Writers' seqs stay: a batch applied before the import is still not applied again.
+  const existing = (await scanSiteKeys(client, id)).filter((key) => key !== k.writers);
 
   const tx = client.multi();
   for (const keys of chunks(existing, UNLINK_CHUNK)) tx.unlink(...keys);

@@ -5,7 +5,7 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import { HyperLogLog } from '../hll/hyperloglog.js';
-import { BATCH_ID_TTL_MS, MAX_PATHS_PER_DAY, MAX_PATHS_TOTAL, type DayDelta, type RateTotals, type RefusalReason, type SiteBatch } from '../store.js';
+import { WRITER_MEMORY_MS, MAX_PATHS_PER_DAY, MAX_PATHS_TOTAL, type DayDelta, type RateTotals, type RefusalReason, type SiteBatch } from '../store.js';
 import { CappedPaths } from './capped-paths.js';
 
 interface SketchUpdate {
@@ -18,7 +18,7 @@ interface SketchUpdate {
 const UNCHANGED: SketchUpdate = { sketch: null, visitors: null };
 
 export class BatchWrites {
-  private readonly claim: Statement<[{ id: string; until: number; now: number }]>;
+  private readonly claim: Statement<[{ site: string; writer: string; seq: number; until: number; now: number }]>;
   private readonly dayState: Statement<[{ site: string; date: string }], { hours: string; sketch: Buffer | null }>;
   private readonly upsertDay: Statement<[Record<string, string | number | Buffer | null>]>;
   private readonly weekSketch: Statement<[{ site: string; label: string }], Buffer | null>;
@@ -32,10 +32,12 @@ export class BatchWrites {
   private readonly totalPaths: CappedPaths;
 
   constructor(db: Database) {
-    // An id still remembered leaves the row as it is, so `changes` is 0: the batch ran before.
-    this.claim = db.prepare(
-      'INSERT INTO batches (id, until) VALUES (@id, @until) ON CONFLICT (id) DO UPDATE SET until = excluded.until WHERE batches.until <= @now',
-    );
+    // A seq not above the writer's last (still remembered) leaves the row as it is, so
+    // `changes` is 0: the batch ran before.
+    this.claim = db.prepare(`
+      INSERT INTO writers (site, writer, seq, until) VALUES (@site, @writer, @seq, @until)
+      ON CONFLICT (site, writer) DO UPDATE SET seq = excluded.seq, until = excluded.until
+      WHERE writers.seq < excluded.seq OR writers.until <= @now`);
     this.dayState = db.prepare('SELECT hours, sketch FROM days WHERE site = @site AND date = @date');
     this.upsertDay = db.prepare(`
       INSERT INTO days (site, date, views, visitors, hours, refused_bot, refused_origin, refused_rate_limit, refused_invalid, keep_until, sketch_until, sketch)
@@ -83,9 +85,10 @@ export class BatchWrites {
     this.totalPaths = new CappedPaths(db, 'paths', ['site'], MAX_PATHS_TOTAL);
   }
 
-  /** Writes `batch` unless its id was applied within BATCH_ID_TTL_MS; must run in a write transaction. */
+  /** Writes `batch` unless it was applied before (see SiteBatch); must run in a write transaction. */
   apply(batch: SiteBatch, now: number): RateTotals {
-    if (this.claim.run({ id: batch.id, until: now + BATCH_ID_TTL_MS, now }).changes === 0) return [];
+    const claim = { site: batch.site, writer: batch.writer, seq: batch.seq, until: now + WRITER_MEMORY_MS, now };
+    if (this.claim.run(claim).changes === 0) return [];
     const { site } = batch;
     const ids = batch.days.flatMap((delta) => [...delta.ids]);
     const total = ids.length > 0 ? updateSketch(this.totalSketch.get({ site }), ids) : UNCHANGED;

@@ -103,11 +103,14 @@ CREATE TABLE rate (
   PRIMARY KEY (minute, site, visitor)
 ) WITHOUT ROWID;
 
-CREATE TABLE batches (
-  id TEXT PRIMARY KEY,
-  until INTEGER NOT NULL
+CREATE TABLE writers (
+  site TEXT NOT NULL,
+  writer TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  until INTEGER NOT NULL,
+  PRIMARY KEY (site, writer)
 ) WITHOUT ROWID;
-CREATE INDEX batches_by_until ON batches (until);
+CREATE INDEX writers_by_until ON writers (until);
 
 CREATE TABLE audit (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -3,6 +3,7 @@
  * transaction that takes the write lock at its start (BEGIN IMMEDIATE), so two processes on one
  * file (a CLI next to the server) wait for each other instead of interleaving read-modify-writes.
  */
+import { compareText } from '../figures.js';
 import type { Database, Transaction } from 'better-sqlite3';
 import type { Site } from '../../counting/site.js';
 import type { Logger } from '../../log.js';
@@ -89,7 +90,7 @@ class SqliteStore implements Store {
     return this.sql.listSites
       .all()
       .map((settings) => JSON.parse(settings) as Site)
-      .sort((a, b) => a.id.localeCompare(b.id));
+      .sort((a, b) => compareText(a.id, b.id));
   }
 
   async getSite(id: string): Promise<Site | undefined> {

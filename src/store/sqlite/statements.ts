@@ -48,7 +48,7 @@ export function prepareStatements(db: Database) {
     ),
 
     prune: [
-      prepare('DELETE FROM batches WHERE until <= @now'),
+      prepare('DELETE FROM writers WHERE until <= @now'),
       // Before the days themselves: their rows say which paths have expired.
       prepare('DELETE FROM day_paths WHERE (site, date) IN (SELECT site, date FROM days WHERE keep_until <= @now)'),
       prepare('DELETE FROM days WHERE keep_until <= @now'),
