@@ -1,0 +1,35 @@
+/** A flat SVG badge of one figure, in the style README badges use. Text is always escaped. */
+import type { Metric } from '../counting/counts-payload.js';
+
+const LABELS: Record<Metric, string> = {
+  online: 'online',
+  'today.views': 'views today',
+  'today.visitors': 'visitors today',
+  'week.views': 'views this week',
+  'week.visitors': 'visitors this week',
+  'total.views': 'views',
+  'total.visitors': 'visitors',
+};
+
+export function defaultBadgeLabel(metric: Metric): string {
+  return LABELS[metric];
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Verdana 11px averages about 6.5 px per character; wide enough for digits and Latin text. */
+function textWidth(text: string): number {
+  return Math.round([...text].length * 6.5 + 10);
+}
+
+export function renderBadge(label: string, value: number): string {
+  const valueText = new Intl.NumberFormat('en-US').format(value);
+  const left = textWidth(label);
+  const right = textWidth(valueText);
+  const width = left + right;
+  const l = escapeXml(label);
+  const v = escapeXml(valueText);
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="20" role="img" aria-label="${l}: ${v}"><title>${l}: ${v}</title><rect width="${left}" height="20" fill="#555"/><rect x="${left}" width="${right}" height="20" fill="#2e7d32"/><g fill="#fff" text-anchor="middle" font-family="Verdana,DejaVu Sans,sans-serif" font-size="11"><text x="${left / 2}" y="14">${l}</text><text x="${left + right / 2}" y="14">${v}</text></g></svg>`;
+}

@@ -1,0 +1,75 @@
+/**
+ * What a hit or ping may carry, validated at the edge. Bad input is answered `invalid_body`
+ * with the field named, and counts nothing.
+ */
+import { z } from 'zod';
+import { describeIssues, SITE_ID_PATTERN } from '../counting/site.js';
+import { FootfallError } from '../errors.js';
+
+export const MAX_URL_LENGTH = 2048;
+
+const siteId = z.string().regex(SITE_ID_PATTERN, { message: 'is not a site id' });
+
+const pageUrl = z
+  .string()
+  .max(MAX_URL_LENGTH, { message: `is longer than ${MAX_URL_LENGTH} characters` })
+  .refine((value) => pageOf(value) !== undefined, { message: 'is not an absolute http or https URL' });
+
+export const hitBodySchema = z.object({
+  site: siteId,
+  url: pageUrl,
+  referrer: z.string().max(MAX_URL_LENGTH).optional().nullable(),
+});
+
+export const pingBodySchema = z.object({ site: siteId });
+
+export type HitBody = z.infer<typeof hitBodySchema>;
+
+/** The origin and path (no query, no fragment) of a page URL, or undefined if it is not http(s). */
+export function pageOf(url: string): { origin: string; path: string } | undefined {
+  if (!url.startsWith('http://') && !url.startsWith('https://')) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  return { origin: parsed.origin, path: safePath(parsed.pathname) };
+}
+
+/**
+ * A path as asked for by a reader (`?path=`, `auth.path`): query and fragment dropped, escapes
+ * decoded like hit URLs are. Undefined when it is not a path.
+ */
+export function normalisePath(raw: string): string | undefined {
+  const path = raw.split(/[?#]/, 1)[0] ?? '';
+  if (!path.startsWith('/') || path.length > MAX_URL_LENGTH) return undefined;
+  return safePath(path);
+}
+
+/** Paths are shown to operators and used as keys: undecodable escapes stay as sent. */
+function safePath(pathname: string): string {
+  try {
+    return decodeURI(pathname);
+  } catch {
+    return pathname;
+  }
+}
+
+/** Parses a JSON body against `schema`, or throws `invalid_body` saying what is wrong. */
+export function parseBody<T>(schema: z.ZodType<T>, text: string): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new FootfallError('invalid_body', 'The body is not JSON; send {"site": "...", "url": "https://..."}.');
+  }
+  return validateInput(schema, json);
+}
+
+/** Checks a value against `schema`, or throws `invalid_body` naming the fields. */
+export function validateInput<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new FootfallError('invalid_body', `The request is not valid: ${describeIssues(result.error)}.`);
+  return result.data;
+}

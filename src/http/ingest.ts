@@ -1,0 +1,173 @@
+/**
+ * Ingest: `POST /api/v1/hit`, `GET /api/v1/hit.gif`, `POST /api/v1/ping`. The checks run in
+ * the SPEC's order — media type, size, body, site, origin, crawler, prefetch, rate limit — and
+ * nothing is counted unless every one passes.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isbot } from 'isbot';
+import type { ZodType } from 'zod';
+import type { Counter, Visitor } from '../counting/counter.js';
+import type { Site } from '../counting/site.js';
+import { FootfallError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { HitResult, Metrics } from '../ops/metrics.js';
+import type { ClientAddress } from './client-address.js';
+import { hitBodySchema, pageOf, parseBody, pingBodySchema, validateInput, type HitBody } from './hit-input.js';
+import { checkMediaType, readBody } from './read-body.js';
+import { asFootfallError, sendError, sendJson, type Headers } from './respond.js';
+
+export interface IngestDependencies {
+  counter: Counter;
+  metrics: Metrics;
+  log: Logger;
+  clientAddress: ClientAddress;
+  respectDnt: boolean;
+}
+
+type Outcome = { counted: true } | { counted: false; reason: 'bot' | 'prefetch' };
+
+/** 1×1 transparent GIF. */
+const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+
+export class Ingest {
+  constructor(private readonly deps: IngestDependencies) {}
+
+  /** `POST /api/v1/hit` */
+  async hit(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const cors = corsHeaders(req);
+    try {
+      const body = await this.readJson(req, hitBodySchema);
+      const outcome = await this.count(req, body, originHeader(req));
+      this.finish(outcome.counted ? 'counted' : outcome.reason);
+      sendJson(res, outcome.counted ? 202 : 200, outcome, cors);
+    } catch (error) {
+      this.fail(res, error, cors);
+    }
+  }
+
+  /** `GET /api/v1/hit.gif?site=&url=&ref=`: always the pixel; the Referer stands for Origin. */
+  async pixel(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> {
+    const referer = req.headers.referer;
+    try {
+      const body = validateInput(hitBodySchema, { site: query.get('site') ?? '', url: query.get('url') ?? referer ?? '', referrer: query.get('ref') });
+      const outcome = await this.count(req, body, referer === undefined ? undefined : pageOf(referer)?.origin ?? 'null');
+      this.finish(outcome.counted ? 'counted' : outcome.reason);
+    } catch (error) {
+      this.record(asFootfallError(error), error);
+    }
+    res.writeHead(200, { 'Content-Type': 'image/gif', 'Content-Length': PIXEL.length, 'Cache-Control': 'no-store' });
+    res.end(PIXEL);
+  }
+
+  /** `POST /api/v1/ping`: keeps the sender online; a crawler's ping does nothing. */
+  async ping(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const cors = corsHeaders(req);
+    try {
+      const body = await this.readJson(req, pingBodySchema);
+      const site = this.site(body.site);
+      const referer = req.headers.referer;
+      this.checkOrigin(site, originHeader(req) ?? (referer === undefined ? undefined : pageOf(referer)?.origin));
+      const userAgent = req.headers['user-agent'] ?? '';
+      if (userAgent && !isbot(userAgent) && !isPrefetch(req)) await this.deps.counter.recordPing(site, this.visitor(req));
+      res.writeHead(204, cors);
+      res.end();
+    } catch (error) {
+      this.fail(res, error, cors);
+    }
+  }
+
+  /** CORS preflight of `fetch(…, {keepalive})` with a JSON body. */
+  preflight(req: IncomingMessage, res: ServerResponse): void {
+    res.writeHead(204, {
+      ...corsHeaders(req),
+      'Access-Control-Allow-Methods': 'POST',
+      'Access-Control-Allow-Headers': 'Content-Type',
+      'Access-Control-Max-Age': 86400,
+    });
+    res.end();
+  }
+
+  private async count(req: IncomingMessage, body: HitBody, origin: string | undefined): Promise<Outcome> {
+    const site = this.site(body.site);
+    const page = pageOf(body.url);
+    if (!page) throw new FootfallError('invalid_body');
+    this.checkOrigin(site, origin ?? page.origin);
+    const userAgent = req.headers['user-agent'] ?? '';
+    if (!userAgent || isbot(userAgent)) {
+      this.deps.counter.recordRefusal(site, 'bot');
+      return { counted: false, reason: 'bot' };
+    }
+    if (isPrefetch(req)) return { counted: false, reason: 'prefetch' };
+    await this.deps.counter.recordHit(site, page.path, this.visitor(req));
+    return { counted: true };
+  }
+
+  private site(id: string): Site {
+    const site = this.deps.counter.sites.get(id);
+    if (!site) throw new FootfallError('unknown_site');
+    return site;
+  }
+
+  private checkOrigin(site: Site, origin: string | undefined): void {
+    if (origin !== undefined && site.origins.includes(origin)) return;
+    this.deps.counter.recordRefusal(site, 'origin');
+    throw new FootfallError('origin_not_allowed', `The origin ${origin ?? '(none)'} is not one of the origins of site "${site.id}".`);
+  }
+
+  private visitor(req: IncomingMessage): Visitor {
+    const optOut = this.deps.respectDnt && (req.headers.dnt === '1' || req.headers['sec-gpc'] === '1');
+    return { ip: this.deps.clientAddress(req), userAgent: req.headers['user-agent'] ?? '', track: !optOut };
+  }
+
+  private async readJson<T>(req: IncomingMessage, schema: ZodType<T>): Promise<T> {
+    checkMediaType(req);
+    const text = await readBody(req);
+    try {
+      return parseBody(schema, text);
+    } catch (error) {
+      this.refuseInvalid(text);
+      throw error;
+    }
+  }
+
+  /** An invalid body that still names a known site is shown to that site's operators. */
+  private refuseInvalid(text: string): void {
+    try {
+      const site = this.deps.counter.sites.get(String((JSON.parse(text) as { site?: unknown }).site));
+      if (site) this.deps.counter.recordRefusal(site, 'invalid');
+    } catch {
+      // Not JSON: no site to tell.
+    }
+  }
+
+  private finish(result: HitResult): void {
+    this.deps.metrics.hits.inc({ result });
+  }
+
+  private fail(res: ServerResponse, error: unknown, headers: Headers): void {
+    const failure = asFootfallError(error);
+    this.record(failure, error);
+    sendError(res, failure, headers);
+  }
+
+  private record(failure: FootfallError, error: unknown): void {
+    if (failure.code === 'internal_error') this.deps.log.error({ err: error }, 'ingest failed');
+    else this.finish(failure.code as HitResult);
+  }
+}
+
+function originHeader(req: IncomingMessage): string | undefined {
+  return req.headers.origin;
+}
+
+/** Speculative loads are not page views. */
+function isPrefetch(req: IncomingMessage): boolean {
+  const purpose = req.headers['sec-purpose'] ?? req.headers.purpose ?? req.headers['x-moz'];
+  return typeof purpose === 'string' && /prefetch|prerender/i.test(purpose);
+}
+
+/** Any page may send; the origin is checked against the site, not by the browser. */
+function corsHeaders(req: IncomingMessage): Headers {
+  const origin = req.headers.origin;
+  return origin ? { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' } : {};
+}

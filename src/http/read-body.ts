@@ -1,0 +1,39 @@
+/**
+ * Reads a small request body with its limit enforced while it streams, so an oversized or
+ * endless body costs at most the limit in memory.
+ */
+import type { IncomingMessage } from 'node:http';
+import { FootfallError } from '../errors.js';
+
+/** The SPEC's limit for hit and ping bodies. */
+export const BODY_LIMIT = 4096;
+
+/** `application/json` or `text/plain` (what `navigator.sendBeacon` sends for a string). */
+export function checkMediaType(req: IncomingMessage): void {
+  const type = (req.headers['content-type'] ?? '').split(';', 1)[0]?.trim().toLowerCase();
+  if (type !== 'application/json' && type !== 'text/plain') throw new FootfallError('unsupported_media_type');
+}
+
+export function readBody(req: IncomingMessage, limit = BODY_LIMIT): Promise<string> {
+  const declared = Number(req.headers['content-length']);
+  if (declared > limit) {
+    req.resume();
+    return Promise.reject(new FootfallError('body_too_large'));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new FootfallError('body_too_large'));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}

@@ -1,0 +1,39 @@
+/**
+ * The live protocol, declared once: the event maps type the Socket.IO server here and the
+ * browser snippet in client-snippet/.
+ */
+import type { CountsPayload } from '../counting/counts-payload.js';
+
+/** What a widget sends when it connects (`io(url, { auth })`). */
+export interface LiveAuth {
+  site: string;
+  /** The page's path, for `page.views`. */
+  path?: string;
+}
+
+export interface ServerToClientEvents {
+  counts: (counts: CountsPayload) => void;
+}
+
+/** Widgets only listen. */
+export type ClientToServerEvents = Record<never, never>;
+
+/** The `/ops` namespace: every site's counts, once per push interval. */
+export interface OpsServerToClientEvents {
+  sites: (sites: OpsSiteRow[]) => void;
+}
+
+export interface OpsSiteRow {
+  counts: CountsPayload;
+  /** ISO time of the last counted hit, or null. */
+  lastHit: string | null;
+}
+
+/** Refusals a client sees as `connect_error` messages. */
+export type LiveRefusal = 'origin_not_allowed' | 'unknown_site' | 'invalid_auth' | 'unauthorized' | 'too_many_connections';
+
+export interface SocketData {
+  site: string;
+  path?: string;
+  onlineId?: string;
+}

@@ -1,0 +1,118 @@
+/**
+ * Live connections on the HTTP server's port: Socket.IO with `auth: {site, path?}`. The origin
+ * is checked in the connection middleware, so a refused client gets a `connect_error` whose
+ * message says why, on the polling and the websocket transport alike.
+ */
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import type { Config } from '../config/config.js';
+import type { Counter } from '../counting/counter.js';
+import type { CountsCache } from '../counting/counts-cache.js';
+import { normalisePath } from '../http/hit-input.js';
+import type { ClientAddress } from '../http/client-address.js';
+import type { Logger } from '../log.js';
+import type { Metrics } from '../ops/metrics.js';
+import type { ChangeFeed } from './change-feed.js';
+import type { ClientToServerEvents, LiveRefusal, ServerToClientEvents, SocketData } from './events.js';
+import { Presence } from './presence.js';
+import { PushScheduler, pageRoom, siteRoom } from './push-scheduler.js';
+
+export interface LiveDependencies {
+  counter: Counter;
+  cache: CountsCache;
+  feed: ChangeFeed;
+  metrics: Metrics;
+  log: Logger;
+  config: Pick<Config, 'pushIntervalMs' | 'onlineWindowMs' | 'respectDnt'>;
+  clientAddress: ClientAddress;
+}
+
+export interface Live {
+  readonly io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+  /** Disconnects every socket and stops the timers. */
+  close(): Promise<void>;
+}
+
+/** Live clients send nothing but the handshake; a few KB is plenty. */
+const MAX_MESSAGE_BYTES = 4096;
+
+function refuse(reason: LiveRefusal): Error {
+  return new Error(reason);
+}
+
+export function attachLive(httpServer: HttpServer, deps: LiveDependencies): Live {
+  const { counter, log } = deps;
+  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: MAX_MESSAGE_BYTES,
+    // Any page may open the transport; the site's origins are checked in the middleware below.
+    cors: { origin: true, credentials: false },
+  });
+  const presence = new Presence(counter, deps.config.onlineWindowMs);
+  const scheduler = new PushScheduler({
+    io,
+    counter,
+    cache: deps.cache,
+    intervalMs: deps.config.pushIntervalMs,
+    log: log.child({ module: 'pushes' }),
+    metrics: deps.metrics,
+  });
+  deps.feed.subscribe((sites) => scheduler.changed(sites));
+
+  io.use(async (socket, next) => {
+    const auth = socket.handshake.auth as { site?: unknown; path?: unknown };
+    if (typeof auth.site !== 'string') return next(refuse('invalid_auth'));
+    const site = counter.sites.get(auth.site);
+    if (!site) return next(refuse('unknown_site'));
+    const origin = socket.handshake.headers.origin;
+    if (origin === undefined || !site.origins.includes(origin)) return next(refuse('origin_not_allowed'));
+    const path = typeof auth.path === 'string' ? normalisePath(auth.path) : undefined;
+    const request = socket.request;
+    const optOut = deps.config.respectDnt && (request.headers.dnt === '1' || request.headers['sec-gpc'] === '1');
+    try {
+      const onlineId = await counter.onlineId(site, {
+        ip: deps.clientAddress(request),
+        userAgent: request.headers['user-agent'] ?? '',
+        track: !optOut,
+      });
+      socket.data = { site: site.id, path, onlineId };
+      next();
+    } catch (error) {
+      log.warn({ err: error, site: site.id }, 'live connection refused: store not answering');
+      next(new Error('store_unavailable'));
+    }
+  });
+
+  io.on('connection', (socket) => {
+    const { site, path, onlineId } = socket.data;
+    deps.metrics.liveConnections.inc();
+    void socket.join(path === undefined ? siteRoom(site) : pageRoom(site, path));
+    scheduler.join(site, path);
+    if (onlineId !== undefined) presence.add(site, onlineId);
+    const known = counter.sites.get(site);
+    if (known) {
+      deps.cache.get(known, path).then(
+        ({ counts }) => socket.emit('counts', counts),
+        (error: unknown) => log.warn({ err: error, site }, 'could not read counts for a new connection'),
+      );
+    }
+    socket.on('disconnect', () => {
+      deps.metrics.liveConnections.dec();
+      scheduler.leave(site, path);
+      if (onlineId !== undefined) presence.remove(site, onlineId);
+    });
+  });
+
+  presence.start();
+  scheduler.start();
+
+  return {
+    io,
+    async close() {
+      scheduler.close();
+      presence.close();
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+    },
+  };
+}

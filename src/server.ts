@@ -1,0 +1,118 @@
+/**
+ * Builds a running footfall from a configuration: store, counter, HTTP app and live server,
+ * listening. Shared by the composition root (src/main.ts), the CLI's `serve` and the tests,
+ * which boot real servers on port 0.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config/config.js';
+import { Counter } from './counting/counter.js';
+import { CountsCache } from './counting/counts-cache.js';
+import { createApp } from './http/app.js';
+import { clientAddressResolver } from './http/client-address.js';
+import { attachLive, type Live } from './live/live-server.js';
+import { createChangeFeed } from './live/create-change-feed.js';
+import type { Logger } from './log.js';
+import type { Readiness } from './ops/health-routes.js';
+import { createMetrics, type Metrics } from './ops/metrics.js';
+import { applySitesFile, ensureDemoSite } from './ops/initial-sites.js';
+import { createStore } from './store/create-store.js';
+import type { Store } from './store/store.js';
+
+export interface RunningServer {
+  /** `http://host:port` as listening (port 0 resolved). */
+  readonly url: string;
+  readonly port: number;
+  readonly http: Server;
+  readonly store: Store;
+  readonly counter: Counter;
+  readonly live: Live;
+  readonly metrics: Metrics;
+  /** Graceful stop: refuse new work, flush every accepted hit, close sockets and the store. */
+  close(): Promise<void>;
+}
+
+/** How long a graceful stop may take before what is left is given up (and logged). */
+const SHUTDOWN_BUDGET_MS = 8_000;
+
+export async function startServer(config: Readonly<Config>, log: Logger): Promise<RunningServer> {
+  const store = await createStore(config.store, { log: log.child({ module: 'store' }) });
+  const metrics = createMetrics();
+  const feed = await createChangeFeed(config.store, log.child({ module: 'feed' }));
+  const changed = new Set<string>();
+  const counter = new Counter({
+    store,
+    log: log.child({ module: 'counter' }),
+    onlineWindowMs: config.onlineWindowMs,
+    rateLimit: config.rateLimit,
+    flushIntervalMs: config.flushIntervalMs,
+    bufferLimit: config.bufferLimit,
+    events: {
+      applied: (site) => changed.add(site),
+      flushed: (seconds) => {
+        metrics.flushSeconds.observe(seconds);
+        feed.publish([...changed]);
+        changed.clear();
+      },
+      stateChanged: (state) => metrics.storeReady.set(state === 'ready' ? 1 : 0),
+      storeError: () => metrics.storeErrors.inc(),
+    },
+  });
+  metrics.storeReady.set(1);
+  await counter.start();
+  if (config.sitesFile) await applySitesFile(config.sitesFile, counter, store);
+
+  const readiness: Readiness = { draining: false, warnings: [] };
+  const cache = new CountsCache(counter, config.pushIntervalMs);
+  const http = createServer(createApp({ config, store, counter, cache, metrics, log, readiness }));
+  http.keepAliveTimeout = 65_000;
+  const live = attachLive(http, {
+    counter,
+    cache,
+    feed,
+    metrics,
+    log: log.child({ module: 'live' }),
+    config,
+    clientAddress: clientAddressResolver(config.trustProxy),
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(config.port, config.host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (http.address() as AddressInfo).port;
+  await ensureDemoSite(counter, store, port);
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  log.info({ url, store: config.storeLabel, sites: counter.sites.all().length }, 'footfall listening');
+
+  let closing: Promise<void> | undefined;
+  const close = async () => {
+    const deadline = Date.now() + SHUTDOWN_BUDGET_MS;
+    readiness.draining = true;
+    const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
+    http.closeIdleConnections();
+    await live.close();
+    // In-flight requests finish (their hits are accepted); then nothing is left to wait for.
+    await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, 2_000))]);
+    http.closeAllConnections();
+    await counter.close(deadline);
+    await feed.close();
+    await store.close();
+    log.info('footfall stopped');
+  };
+
+  return {
+    url,
+    port,
+    http,
+    store,
+    counter,
+    live,
+    metrics,
+    close: () => (closing ??= close()),
+  };
+}

@@ -1,0 +1,87 @@
+/** Socket.IO clients as a widget opens them, with the headers a browser would send. */
+import { io, type Socket } from 'socket.io-client';
+import type { CountsPayload } from '../../src/counting/counts-payload.js';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../src/live/events.js';
+import { BROWSER_UA, SITE_ORIGIN } from './server.js';
+
+export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export interface LiveClientOptions {
+  path?: string;
+  origin?: string;
+  userAgent?: string;
+  transports?: Array<'websocket' | 'polling'>;
+}
+
+/** A connected client that records every `counts` event it receives. */
+export interface LiveClient {
+  socket: LiveSocket;
+  received: CountsPayload[];
+  /**
+   * Resolves with the first payload that satisfies `test`, among those received from index
+   * `from` on (default 0: already received ones count too).
+   */
+  waitFor(test: (counts: CountsPayload) => boolean, timeoutMs?: number, from?: number): Promise<CountsPayload>;
+  close(): void;
+}
+
+export function openClient(url: string, site: string, options: LiveClientOptions = {}): LiveSocket {
+  return io(url, {
+    auth: { site, ...(options.path === undefined ? {} : { path: options.path }) },
+    transports: options.transports ?? ['websocket'],
+    extraHeaders: { origin: options.origin ?? SITE_ORIGIN, 'user-agent': options.userAgent ?? BROWSER_UA },
+    reconnection: false,
+    forceNew: true,
+  });
+}
+
+export function connectClient(url: string, site: string, options: LiveClientOptions = {}): Promise<LiveClient> {
+  const socket = openClient(url, site, options);
+  const received: CountsPayload[] = [];
+  const waiters = new Set<() => void>();
+  socket.on('counts', (counts) => {
+    received.push(counts);
+    for (const wake of waiters) wake();
+  });
+  const client: LiveClient = {
+    socket,
+    received,
+    waitFor(test, timeoutMs = 5000, from = 0) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const found = received.slice(from).find(test);
+          if (!found) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve(found);
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`no matching counts within ${timeoutMs} ms; last: ${JSON.stringify(received.at(-1))}`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+    close: () => socket.disconnect(),
+  };
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(client));
+    socket.once('connect_error', (error) => reject(error));
+  });
+}
+
+/** The `connect_error` message a refused client receives. */
+export function refusalOf(url: string, site: string, options: LiveClientOptions = {}): Promise<string> {
+  const socket = openClient(url, site, options);
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => {
+      socket.disconnect();
+      reject(new Error('connected, but a refusal was expected'));
+    });
+    socket.once('connect_error', (error) => {
+      socket.disconnect();
+      resolve(error.message);
+    });
+  });
+}
