@@ -62,7 +62,8 @@ export async function startServer(config: Readonly<Config>, log: Logger): Promis
   await counter.start();
   if (config.sitesFile) await applySitesFile(config.sitesFile, counter, store);
 
-  const readiness: Readiness = { draining: false, warnings: [] };
+  const readiness: Readiness = { draining: false, warnings: await store.warnings() };
+  for (const warning of readiness.warnings) log.warn({ module: 'store' }, warning);
   const cache = new CountsCache(counter, config.pushIntervalMs);
   const http = createServer(createApp({ config, store, counter, cache, metrics, log, readiness }));
   http.keepAliveTimeout = 65_000;

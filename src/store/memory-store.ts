@@ -298,6 +298,10 @@ export class MemoryStore implements Store {
     }
   }
 
+  async warnings(): Promise<string[]> {
+    return ['The memory: store keeps nothing after a restart; use it for tests and trials only.'];
+  }
+
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {}

@@ -209,6 +209,9 @@ export interface Store {
   /** Drops what has passed its keep-until time. Redis does this itself through TTLs. */
   prune(now: number): Promise<void>;
 
+  /** Settings of the backend that could lose counts, as sentences; checked at start. */
+  warnings(): Promise<string[]>;
+
   /** Resolves when the store answers; rejects otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

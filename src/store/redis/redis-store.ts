@@ -27,6 +27,7 @@ import { AUDIT_KEY, SITES_KEY, hourField, refusedField, siteKeys } from './keys.
 import { decodeCounts, decodeHistory, decodePairs, readCountsArgs, readHistoryArgs } from './read-scripts.js';
 import { defineScripts, runScript } from './scripts.js';
 import { exportSiteDump, importSiteDump } from './site-dump.js';
+import { unsafeSettings } from './settings-check.js';
 import { dataNodes, scanSiteKeys, unlinkKeys } from './site-scan.js';
 import { importHistoryArgs, saltArgs } from './write-scripts.js';
 
@@ -74,6 +75,10 @@ export class RedisStore implements Store {
 
   async applyBatch(batch: SiteBatch): Promise<RateTotals> {
     return decodeRateTotals(await runScript(this.client, 'footfallApplyBatch', encodeBatch(batch)));
+  }
+
+  warnings(): Promise<string[]> {
+    return unsafeSettings(this.client);
   }
 
   async readCounts(query: CountsQuery): Promise<RawCounts> {

@@ -170,6 +170,10 @@ class SqliteStore implements Store {
     this.pruneOnce.immediate(now);
   }
 
+  async warnings(): Promise<string[]> {
+    return [];
+  }
+
   async ping(): Promise<void> {
     this.sql.ping.get();
   }
