@@ -52,6 +52,8 @@ interface Waiting {
 }
 
 const RETRY_AFTER_S = 5;
+/** A hit adds at most this many entries (day, hour, path, day id, week, week id, online, rate). */
+const MAX_ENTRIES_PER_HIT = 8;
 const PRUNE_INTERVAL_MS = 60_000;
 const SALT_LEAD_MS = 15 * 60_000;
 
@@ -196,7 +198,9 @@ export class Counter {
   }
 
   private checkBuffer(): void {
-    if (this.writer.entries + this.waiting.length >= this.options.bufferLimit) {
+    // A store that answers drains the buffer every flush; counting entries costs per site.
+    if (this.writer.state === 'ready' && this.waiting.length === 0) return;
+    if (this.writer.entries + this.waiting.length + MAX_ENTRIES_PER_HIT > this.options.bufferLimit) {
       throw new FootfallError('store_unavailable', undefined, { retryAfter: RETRY_AFTER_S });
     }
   }
@@ -206,7 +210,7 @@ export class Counter {
     try {
       await this.ids.load(entry.site.id, periods);
     } catch (error) {
-      this.options.log.warn({ err: error, site: entry.site.id }, 'salt not available; holding the hit');
+      if (this.waiting.length === 0) this.options.log.warn({ err: error, site: entry.site.id }, 'salts not available; holding hits until the store answers');
       this.waiting.push(entry);
       return;
     }

@@ -1,8 +1,10 @@
 /**
  * Counts payloads per site (and per path), at most one push interval old, serialised once.
  * A thousand readers of one site cost the store one read per interval; concurrent misses
- * share one read.
+ * share one read. While the store does not answer, the last figures are served (a counter
+ * showing slightly old numbers beats an error box); with none yet, `store_unavailable`.
  */
+import { FootfallError } from '../errors.js';
 import type { Counter } from './counter.js';
 import type { CountsPayload } from './counts-payload.js';
 import { withPage, type CountsRead } from './counts-reader.js';
@@ -41,8 +43,13 @@ export class CountsCache {
     const pending = this.counter.readCounts(site, path === undefined ? [] : [path]).then(
       (read) => this.store(key, now, pageCounts(read, path)),
       (error: unknown) => {
+        const stale = this.entries.get(key)?.value;
+        if (stale) {
+          this.entries.set(key, { at: entry?.at ?? 0, value: stale });
+          return stale;
+        }
         this.entries.delete(key);
-        throw error;
+        throw new FootfallError('store_unavailable', 'The counter store is not answering; try again shortly.', { retryAfter: 5, cause: error });
       },
     );
     this.entries.set(key, { at: entry?.at ?? 0, value: entry?.value, pending });

@@ -56,6 +56,7 @@ export class PushScheduler {
   private readonly watched = new Map<string, SiteWatch>();
   private timer?: NodeJS.Timeout;
   private ticking = false;
+  private failing = false;
   private readonly clock: () => number;
   private readonly refreshMs: number;
 
@@ -129,9 +130,12 @@ export class PushScheduler {
       read = await this.options.counter.readCounts(site, paths);
     } catch (error) {
       watch.dirty = true;
-      this.options.log.warn({ err: error, site: siteId }, 'could not read counts for live pushes');
+      // Once per outage, not once per site per tick.
+      if (!this.failing) this.options.log.warn({ err: error, site: siteId }, 'could not read counts for live pushes');
+      this.failing = true;
       return;
     }
+    this.failing = false;
     this.options.cache.put(site, read, paths);
     if (watch.plain > 0) this.emit(watch, siteRoom(siteId), read.counts);
     paths.forEach((path, i) => this.emit(watch, pageRoom(siteId, path), withPage(read.counts, path, read.pages[i] ?? 0)));

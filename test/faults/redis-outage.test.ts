@@ -60,7 +60,8 @@ describe('Redis outage', function () {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     assert.equal(after.total.views, 20 + accepted, 'every hit answered 202 counted once');
-    assert.equal(after.today.visitors, 20 + accepted);
+    // Visitors are a HyperLogLog estimate (standard error 0.81%).
+    assert.ok(Math.abs(after.today.visitors - (20 + accepted)) <= 0.02 * (20 + accepted), `visitors ${after.today.visitors}`);
     assert.equal((await fetch(`${server.url}/readyz`)).status, 200);
   });
 });

@@ -104,6 +104,15 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
 
     // Order nodes masters-first by the roles redis-cli actually assigned.
     const initial = new Set(masterPorts(await clusterNodesView(nodes)));
+    // A replica that has not finished its first sync would come up empty after a failover.
+    for (let last = ''; ; await delay(100)) {
+      const links = await Promise.all(
+        nodes.filter((n) => !initial.has(n.port)).map(async (n) => [n.port, parseInfo(await n.cli('INFO', 'replication')).get('master_link_status')] as const),
+      );
+      if (links.every(([, status]) => status === 'up')) break;
+      last = links.map(([port, status]) => `${port}: ${status}`).join('; ');
+      if (Date.now() > deadline) throw new Error(`replicas not in sync after ${READY_TIMEOUT_MS} ms: ${last}`);
+    }
     nodes.sort((a, b) => Number(initial.has(b.port)) - Number(initial.has(a.port)));
     const seeds = nodes.filter((n) => initial.has(n.port)).map((n) => ({ host: '127.0.0.1', port: n.port }));
 
