@@ -1,0 +1,27 @@
+/**
+ * The one global the tracker and the live part share: the tracker fills it, the live part
+ * reads it and reports back. Property names are one letter because a minifier cannot shorten
+ * them and the tracker has a 1.2 KB budget.
+ */
+
+/** `window.__footfall`: set once by `footfall.js`. */
+export interface Shared {
+  /** The site id (`data-site`). */
+  s: string;
+  /** Where footfall is served from, ending in `/` (the tracker's own URL without `footfall.js`). */
+  o: string;
+  /** Set once the site refused this page: send nothing more, open nothing. */
+  x?: 1;
+  /** True while a live connection is up: it keeps the visitor online, so pings pause. */
+  l?: boolean;
+  /** Set by the live part: called after a single-page-app navigation changed the path. */
+  n?: () => void;
+}
+
+declare global {
+  interface Window {
+    __footfall?: Shared;
+    /** Opt-out: `window.footfallOff = true` stops every hit, ping and live connection. */
+    footfallOff?: boolean;
+  }
+}

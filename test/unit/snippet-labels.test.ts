@@ -1,0 +1,44 @@
+/** The snippet's wording, number formats and figure lookup: the parts that need no DOM. */
+import { strict as assert } from 'node:assert';
+import { figureOf, SLOT_METRIC } from '../../client-snippet/src/figures.js';
+import { LABELS, numberFormat, pickLang } from '../../client-snippet/src/labels.js';
+import type { CountsPayload } from '../../src/counting/counts-payload.js';
+
+const COUNTS: CountsPayload = {
+  site: 'long-huu',
+  at: '2026-11-27T15:20:00.000Z',
+  timezone: 'Asia/Ho_Chi_Minh',
+  online: 14,
+  today: { date: '2026-11-27', views: 11554, visitors: 3120 },
+  week: { label: '2026-W48', start: '2026-11-23', views: 73061, visitors: 20011 },
+  total: { views: 4288561, visitors: 1200345 },
+  page: { path: '/tin-tuc/le-hoi', views: 1234 },
+};
+
+describe('snippet labels and figures', () => {
+  it('speaks Vietnamese for any vi* language and English otherwise', () => {
+    assert.deepEqual(['vi', 'vi-VN', 'VI', 'en', 'en-GB', 'fr', '', null, undefined].map(pickLang), ['vi', 'vi', 'vi', 'en', 'en', 'en', 'en', 'en', 'en']);
+    assert.deepEqual(LABELS.vi, ['Thống kê truy cập', 'Đang online', 'Hôm nay', 'Trong tuần', 'Tất cả']);
+    assert.deepEqual(LABELS.en, ['Visitor statistics', 'Online now', 'Today', 'This week', 'All-time']);
+  });
+
+  it('groups digits as each language does', () => {
+    assert.equal(numberFormat('vi').format(11554), '11.554');
+    assert.equal(numberFormat('vi').format(4288561), '4.288.561');
+    assert.equal(numberFormat('en').format(4288561), '4,288,561');
+  });
+
+  it('reads every slot metric from a counts payload', () => {
+    const metrics = ['online', 'today.views', 'today.visitors', 'week.views', 'week.visitors', 'total.views', 'total.visitors', 'page.views'];
+    assert.ok(metrics.every((metric) => SLOT_METRIC.test(metric)));
+    assert.deepEqual(
+      metrics.map((metric) => figureOf(COUNTS, metric, '/tin-tuc/le-hoi')),
+      [14, 11554, 3120, 73061, 20011, 4288561, 1200345, 1234],
+    );
+  });
+
+  it("shows no page figure for another path, and refuses names that are not metrics", () => {
+    assert.equal(figureOf(COUNTS, 'page.views', '/other'), undefined);
+    for (const name of ['page.visitors', 'total', 'constructor', 'today.__proto__', '']) assert.ok(!SLOT_METRIC.test(name), name);
+  });
+});
