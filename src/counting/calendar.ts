@@ -6,8 +6,11 @@
 import type { WeekStart } from './site.js';
 
 const DAY_MS = 86_400_000;
-/** Every UTC offset in use is a multiple of 15 minutes, so local time is constant within a bucket. */
-const BUCKET_MS = 900_000;
+/**
+ * Local time is constant within a UTC minute: offsets and their changes fall on whole minutes
+ * (not always on quarter hours: St. John's changed at 00:01 local time until 2011).
+ */
+const BUCKET_MS = 60_000;
 
 export interface LocalInstant {
   /** Local date, `YYYY-MM-DD`. */

@@ -116,8 +116,8 @@ export class Counter {
     this.checkBuffer();
     const at = this.clock();
     const periods = this.periods.at(site, at);
-    const ids = this.ids.idsFor(site.id, periods, visitor.ip, visitor.userAgent);
-    if (!ids) return this.wait({ site, at, visitor, path }, periods);
+    const ids = this.ids.idsFor(site.id, periods, visitor.ip, visitor.userAgent) ?? (await this.loadIds({ site, at, visitor, path }, periods));
+    if (!ids) return;
     const retryAfter = this.limiter.take(site.id, ids.day, at);
     if (retryAfter > 0) {
       this.recordRefusal(site, 'rate_limit');
@@ -132,9 +132,8 @@ export class Counter {
     this.checkBuffer();
     const at = this.clock();
     const periods = this.periods.at(site, at);
-    const ids = this.ids.idsFor(site.id, periods, visitor.ip, visitor.userAgent);
-    if (!ids) return this.wait({ site, at, visitor }, periods);
-    this.writer.batchFor(site.id).touch(ids.day, at);
+    const ids = this.ids.idsFor(site.id, periods, visitor.ip, visitor.userAgent) ?? (await this.loadIds({ site, at, visitor }, periods));
+    if (ids) this.writer.batchFor(site.id).touch(ids.day, at);
   }
 
   /** Counts a refused hit by reason, for operators. */
@@ -205,16 +204,19 @@ export class Counter {
     }
   }
 
-  /** Holds a hit in memory until its salts load; the raw IP is never written anywhere. */
-  private async wait(entry: Waiting, periods: Periods): Promise<void> {
+  /**
+   * Loads the salts of `periods` and returns the visitor's ids; when the store does not answer,
+   * holds the entry in memory (the raw IP is never written anywhere) and returns undefined.
+   */
+  private async loadIds(entry: Waiting, periods: Periods): Promise<VisitorIdPair | undefined> {
     try {
       await this.ids.load(entry.site.id, periods);
     } catch (error) {
       if (this.waiting.length === 0) this.options.log.warn({ err: error, site: entry.site.id }, 'salts not available; holding hits until the store answers');
       this.waiting.push(entry);
-      return;
+      return undefined;
     }
-    this.replay(entry);
+    return this.ids.idsFor(entry.site.id, periods, entry.visitor.ip, entry.visitor.userAgent);
   }
 
   private async retryWaiting(): Promise<void> {

@@ -1,14 +1,20 @@
 /**
  * The per-visitor limit on counted views per site per clock minute. Each instance counts what
  * it accepts; the store returns the totals of all instances with every batch, so a visitor
- * spread over instances is held to the same limit within one flush interval.
+ * spread over instances is held to the same limit, give or take what the other instances
+ * accepted within the last flush interval. Untracked (DNT) visitors have no id in the store and
+ * are limited per instance.
  */
 import type { RateTotals } from '../store/store.js';
 
 interface Tally {
   minute: number;
+  /** Views this instance accepted this minute. */
   local: number;
+  /** The total of all instances, as the store last reported it. */
   shared: number;
+  /** `local` when `shared` was learned: views accepted since are not in it yet. */
+  localAtShared: number;
 }
 
 export class RateLimiter {
@@ -31,8 +37,8 @@ export class RateLimiter {
     this.sweep(minute);
     const key = `${site}\n${visitor}`;
     let tally = this.tallies.get(key);
-    if (!tally || tally.minute !== minute) this.tallies.set(key, (tally = { minute, local: 0, shared: 0 }));
-    if (Math.max(tally.local, tally.shared) >= this.limit) return Math.max(1, Math.ceil(((minute + 1) * 60_000 - now) / 1000));
+    if (!tally || tally.minute !== minute) this.tallies.set(key, (tally = { minute, local: 0, shared: 0, localAtShared: 0 }));
+    if (Math.max(tally.local, tally.shared + tally.local - tally.localAtShared) >= this.limit) return Math.max(1, Math.ceil(((minute + 1) * 60_000 - now) / 1000));
     tally.local += 1;
     return 0;
   }
@@ -43,7 +49,10 @@ export class RateLimiter {
     for (const { minute, totals: counts } of totals) {
       for (const [visitor, total] of counts) {
         const tally = this.tallies.get(`${site}\n${visitor}`);
-        if (tally && tally.minute === minute) tally.shared = Math.max(tally.shared, total);
+        if (tally && tally.minute === minute && total > tally.shared) {
+          tally.shared = total;
+          tally.localAtShared = tally.local;
+        }
       }
     }
   }

@@ -34,6 +34,7 @@ export function readBody(req: IncomingMessage, limit = BODY_LIMIT): Promise<stri
       chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
+    // The client hung up mid-body: its problem, not the server's, so no error log.
+    req.on('error', () => reject(new FootfallError('invalid_body', 'The request body ended early.')));
   });
 }

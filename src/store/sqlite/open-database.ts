@@ -55,6 +55,8 @@ export function openDatabase(path: string, log: Logger): Database.Database {
     }).immediate();
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
+    // Deleted salts must not stay readable in free pages of the file.
+    db.pragma('secure_delete = ON');
     log.info({ file, created, schema: SCHEMA_VERSION }, 'sqlite store opened');
     return db;
   } catch (error) {

@@ -1,0 +1,139 @@
+/**
+ * Property tests of the hit parser (`src/http/hit-input.ts`): whatever a client sends, parsing
+ * either yields a valid hit or throws `FootfallError` `invalid_body` — never anything else — and
+ * a valid hit's path always starts with `/` and has no query or fragment. The path a reader asks
+ * for (`?path=`, `auth.path`) is normalised the same way as a hit's, so widgets find the views.
+ */
+import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
+import { FootfallError } from '../../src/errors.js';
+import { MAX_URL_LENGTH, hitBodySchema, normalisePath, pageOf, parseBody, pingBodySchema } from '../../src/http/hit-input.js';
+
+const RUNS = { numRuns: 2_000 };
+
+/** Runs `parse`; a result is fine, and so is `invalid_body`; anything else fails the property. */
+function parsesOrRefuses(parse: () => unknown): void {
+  try {
+    parse();
+  } catch (error) {
+    assert.ok(error instanceof FootfallError, `threw ${String(error)}`);
+    assert.equal(error.code, 'invalid_body');
+    assert.equal(error.status, 400);
+    assert.ok(error.message.length > 10);
+  }
+}
+
+/** The properties every page a hit yields has. */
+function assertCleanPath(path: string): void {
+  assert.ok(path.startsWith('/'), path);
+  assert.ok(!path.includes('?'), path);
+  assert.ok(!path.includes('#'), path);
+}
+
+const siteIds = fc.oneof(fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,62}$/), fc.constantFrom('long-huu', 'demo', '', 'Bad Site', '-x', 'a'.repeat(64)), fc.string());
+
+/** Text that looks a little or a lot like a URL: schemes, hosts, escapes, odd characters. */
+const urlLike = fc
+  .tuple(
+    fc.constantFrom('http://', 'https://', 'HTTP://', 'ftp://', 'javascript:', '//', '', 'http:', 'https:///', 'http://[::1]', 'http://user:pw@'),
+    fc.oneof(fc.domain(), fc.constantFrom('longhuu.example.vn', '127.0.0.1:8080', 'xn--tin-tc-4va.vn', 'tin-tức.vn', '[::1]:1', '', '%zz', 'a b')),
+    fc.array(
+      fc.oneof(
+        fc.webSegment(),
+        fc.string({ unit: 'grapheme', maxLength: 8 }),
+        fc.constantFrom('%', '%2', '%zz', '%E0%A4%A', '%C0%AF', '%00', '%2F', '%3F', '%23', '%25', '..', '.', '?', '#', '?a=1#b', '\\', ' ', '\u0000', '\ud800', 'tức'),
+      ),
+      { maxLength: 8 },
+    ),
+    fc.oneof(fc.constant(''), fc.webQueryParameters().map((q) => `?${q}`), fc.webFragments().map((f) => `#${f}`)),
+  )
+  .map(([scheme, host, segments, tail]) => `${scheme}${host}/${segments.join('/')}${tail}`);
+
+describe('fuzz: the hit parser', () => {
+  it('refuses any string body with invalid_body or parses it, never throwing anything else', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.json(), fc.string({ unit: 'grapheme-composite' })), (text) => {
+        parsesOrRefuses(() => parseBody(hitBodySchema, text));
+        parsesOrRefuses(() => parseBody(pingBodySchema, text));
+      }),
+      RUNS,
+    );
+  });
+
+  it('refuses any JSON value with invalid_body or parses it into a hit whose url is an http(s) page', () => {
+    const bodies = fc.oneof(
+      fc.jsonValue(),
+      fc.record(
+        { site: fc.oneof(siteIds, fc.jsonValue()), url: fc.oneof(urlLike, fc.webUrl(), fc.jsonValue()), referrer: fc.oneof(fc.string(), fc.constant(null), fc.jsonValue()) },
+        { requiredKeys: [] },
+      ),
+      fc.dictionary(fc.constantFrom('site', 'url', 'referrer', '__proto__', 'constructor', 'toString'), fc.jsonValue()),
+    );
+    fc.assert(
+      fc.property(bodies, (body) => {
+        parsesOrRefuses(() => {
+          const hit = parseBody(hitBodySchema, JSON.stringify(body));
+          assert.ok(hit.url.length <= MAX_URL_LENGTH);
+          const page = pageOf(hit.url);
+          assert.ok(page, `a valid hit has a page: ${hit.url}`);
+          assertCleanPath(page.path);
+          assert.match(page.origin, /^https?:\/\//);
+        });
+      }),
+      RUNS,
+    );
+  });
+
+  it('yields a path starting with / without ? or # for every URL pageOf accepts', () => {
+    fc.assert(
+      fc.property(fc.oneof(urlLike, fc.webUrl({ withQueryParameters: true, withFragments: true }), fc.string()), (url) => {
+        const page = pageOf(url);
+        if (page === undefined) return;
+        assertCleanPath(page.path);
+        assert.ok(url.toLowerCase().startsWith('http://') || url.toLowerCase().startsWith('https://'));
+      }),
+      RUNS,
+    );
+  });
+
+  it('accepts every valid hit and keeps its site and url', () => {
+    const valid = fc.record({
+      site: fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,62}$/),
+      url: fc.webUrl({ validSchemes: ['http', 'https'], withQueryParameters: true, withFragments: true }).filter((url) => url.length <= MAX_URL_LENGTH),
+    });
+    fc.assert(
+      fc.property(valid, ({ site, url }) => {
+        const hit = parseBody(hitBodySchema, JSON.stringify({ site, url }));
+        assert.equal(hit.site, site);
+        assert.equal(hit.url, url);
+        assertCleanPath(pageOf(url)!.path);
+      }),
+      RUNS,
+    );
+  });
+
+  it('normalises any reader path to undefined or a path starting with / without ? or #, never throwing', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), urlLike.map((url) => url.replace(/^[^/]*\/\/[^/]*/, '')), fc.string({ unit: 'binary' })), (raw) => {
+        const path = normalisePath(raw);
+        if (path === undefined) return;
+        assertCleanPath(path);
+        assert.ok(raw.startsWith('/'));
+      }),
+      RUNS,
+    );
+  });
+
+  it('gives a reader the key a hit was counted under: normalisePath(location.pathname + search + hash) is the hit\'s path', () => {
+    fc.assert(
+      fc.property(fc.oneof(urlLike, fc.webUrl({ withQueryParameters: true, withFragments: true })), (url) => {
+        const page = pageOf(url);
+        if (page === undefined) return;
+        const location = new URL(url);
+        assert.equal(normalisePath(location.pathname + location.search + location.hash), page.path);
+        assert.equal(normalisePath(location.pathname), page.path);
+      }),
+      RUNS,
+    );
+  });
+});
