@@ -44,6 +44,9 @@ export class BatchWriter {
   /** Batch ids are this writer's id and a sequence number (see SiteBatch). */
   private readonly writerId = randomUUID();
   private seq = 0;
+  private runStarted = 0;
+  /** Entries of batches on their way to the store, until they land or are held in doubt. */
+  private sending = 0;
 
   constructor(options: BatchWriterOptions) {
     this.options = options;
@@ -53,12 +56,20 @@ export class BatchWriter {
     return this.stateValue;
   }
 
+  /**
+   * True while the last write failed or the one under way takes far longer than a flush should
+   * (a stalled store answers nothing until its commands time out).
+   */
+  get behind(): boolean {
+    return this.stateValue !== 'ready' || (this.runStarted > 0 && Date.now() - this.runStarted > Math.max(250, 5 * this.options.intervalMs));
+  }
+
   /** Distinct entries waiting to be written, in memory. */
   get entries(): number {
     let entries = 0;
     for (const batch of this.pending.values()) entries += batch.entries;
     for (const held of this.inDoubt.values()) entries += held.entries;
-    return entries;
+    return entries + this.sending;
   }
 
   /** The batch new hits of `site` go into. */
@@ -76,9 +87,11 @@ export class BatchWriter {
     tick();
   }
 
-  /** Writes what is waiting now; concurrent calls share one run. */
-  flush(): Promise<void> {
-    this.running ??= this.flushOnce().finally(() => (this.running = undefined));
+  /** Writes everything accepted before the call; runs never overlap. */
+  async flush(): Promise<void> {
+    // A run already under way took its batches before some of the caller's hits arrived.
+    while (this.running) await this.running;
+    this.running = this.flushOnce().finally(() => (this.running = undefined));
     return this.running;
   }
 
@@ -97,6 +110,7 @@ export class BatchWriter {
 
   private async flushOnce(): Promise<void> {
     const started = performance.now();
+    this.runStarted = Date.now();
     const retried = await Promise.all(
       [...this.inDoubt].map(async ([site, held]) => {
         const ok = await this.apply(held.batch);
@@ -111,13 +125,16 @@ export class BatchWriter {
     const written = await Promise.all(
       ready.filter(([, pending]) => !pending.isEmpty).map(async ([site, pending]) => {
         const batch = pending.toSiteBatch(this.writerId, ++this.seq, onlineSince);
+        this.sending += pending.entries;
         const ok = await this.apply(batch);
+        this.sending -= pending.entries;
         if (!ok) this.inDoubt.set(site, { batch, entries: pending.entries });
         return ok;
       }),
     );
     const failed = [...retried, ...written].some((ok) => !ok);
     if (this.stateValue !== 'closed') this.setState(failed ? 'degraded' : 'ready');
+    this.runStarted = 0;
     const sites = retried.length + written.length;
     if (sites > 0) this.options.events.flushed((performance.now() - started) / 1000, sites);
   }

@@ -198,7 +198,7 @@ export class Counter {
 
   private checkBuffer(): void {
     // A store that answers drains the buffer every flush; counting entries costs per site.
-    if (this.writer.state === 'ready' && this.waiting.length === 0) return;
+    if (!this.writer.behind && this.waiting.length === 0) return;
     if (this.writer.entries + this.waiting.length + MAX_ENTRIES_PER_HIT > this.options.bufferLimit) {
       throw new FootfallError('store_unavailable', undefined, { retryAfter: RETRY_AFTER_S });
     }
