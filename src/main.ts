@@ -1,7 +1,10 @@
 /**
  * The composition root: reads the configuration, starts the server, and handles signals. The
- * only module that reads `process.env` or calls `process.exit`.
+ * only module that reads `process.env` or calls `process.exit`. `footfall serve` (src/cli)
+ * runs the same `runServer` with the environment it was given.
  */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { loadConfig } from './config/config.js';
 import { StartupError } from './errors.js';
 import { createLogger } from './log.js';
@@ -10,14 +13,18 @@ import { startServer } from './server.js';
 /** A stop that takes longer than this is cut short; SPEC promises an exit within 10 s. */
 const HARD_STOP_MS = 9_500;
 
-async function main(): Promise<void> {
+/**
+ * Starts footfall from `env` and stops it on SIGTERM or SIGINT (exiting the process). Resolves
+ * once it listens, with undefined; or, when it could not start, with the exit code: 2 for an
+ * invalid configuration, 1 for anything else.
+ */
+export async function runServer(env: Record<string, string | undefined>): Promise<number | undefined> {
   let config;
   try {
-    config = loadConfig(process.env);
+    config = loadConfig(env);
   } catch (error) {
     createLogger('info').fatal({ err: error }, (error as Error).message);
-    process.exitCode = 2;
-    return;
+    return 2;
   }
   const log = createLogger(config.logLevel);
   let server;
@@ -26,8 +33,7 @@ async function main(): Promise<void> {
   } catch (error) {
     if (error instanceof StartupError) log.fatal(error.message);
     else log.fatal({ err: error }, 'footfall could not start');
-    process.exitCode = 1;
-    return;
+    return 1;
   }
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
@@ -51,6 +57,20 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  return undefined;
 }
 
-void main();
+/** True when this file is the program node was started with, not a module imported by the CLI. */
+function isProgram(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+if (isProgram()) {
+  void runServer(process.env).then((code) => {
+    if (code !== undefined) process.exitCode = code;
+  });
+}

@@ -6,7 +6,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config/config.js';
-import { Counter } from './counting/counter.js';
+import type { Counter } from './counting/counter.js';
+import { createCounter } from './counting/create-counter.js';
 import { CountsCache } from './counting/counts-cache.js';
 import { createApp } from './http/app.js';
 import { clientAddressResolver } from './http/client-address.js';
@@ -36,27 +37,20 @@ export interface RunningServer {
 const SHUTDOWN_BUDGET_MS = 8_000;
 
 export async function startServer(config: Readonly<Config>, log: Logger): Promise<RunningServer> {
-  const store = await createStore(config.store, { log: log.child({ module: 'store' }) });
-  const metrics = createMetrics();
-  const feed = await createChangeFeed(config.store, log.child({ module: 'feed' }));
+  // Stores and connections name their own module in the log.
+  const store = await createStore(config.store, { log });
+  const metrics = createMetrics({ siteLimit: config.metricsSiteLimit });
+  const feed = await createChangeFeed(config.store, log);
   const changed = new Set<string>();
-  const counter = new Counter({
-    store,
-    log: log.child({ module: 'counter' }),
-    onlineWindowMs: config.onlineWindowMs,
-    rateLimit: config.rateLimit,
-    flushIntervalMs: config.flushIntervalMs,
-    bufferLimit: config.bufferLimit,
-    events: {
-      applied: (site) => changed.add(site),
-      flushed: (seconds) => {
-        metrics.flushSeconds.observe(seconds);
-        feed.publish([...changed]);
-        changed.clear();
-      },
-      stateChanged: (state) => metrics.storeReady.set(state === 'ready' ? 1 : 0),
-      storeError: () => metrics.storeErrors.inc(),
+  const counter = createCounter(config, store, log, {
+    applied: (site) => changed.add(site),
+    flushed: (seconds) => {
+      metrics.flushSeconds.observe(seconds);
+      feed.publish([...changed]);
+      changed.clear();
     },
+    stateChanged: (state) => metrics.storeReady.set(state === 'ready' ? 1 : 0),
+    storeError: () => metrics.storeErrors.inc(),
   });
   metrics.storeReady.set(1);
   await counter.start();

@@ -44,7 +44,7 @@ export function createApp(deps: AppDependencies): RequestListener {
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.use(healthRoutes({ store: deps.store, writer: counter.writer, metrics: deps.metrics, readiness: deps.readiness }));
-  app.use('/api/v1/admin', adminRoutes({ counter, store: deps.store, adminToken: config.adminToken }));
+  app.use('/api/v1/admin', adminRoutes({ counter, store: deps.store, adminToken: config.adminToken, log: log.child({ module: 'admin' }) }));
   app.use(staticRoutes());
   app.use(notFound);
   app.use(errorMiddleware(log.child({ module: 'http' })));

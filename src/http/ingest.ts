@@ -35,25 +35,28 @@ export class Ingest {
   /** `POST /api/v1/hit` */
   async hit(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const cors = corsHeaders(req);
+    let site: string | undefined;
     try {
       const body = await this.readJson(req, hitBodySchema);
+      site = body.site;
       const outcome = await this.count(req, body, originHeader(req));
-      this.finish(outcome.counted ? 'counted' : outcome.reason);
+      this.finish(outcome.counted ? 'counted' : outcome.reason, site);
       sendJson(res, outcome.counted ? 202 : 200, outcome, cors);
     } catch (error) {
-      this.fail(res, error, cors);
+      this.fail(res, error, cors, site);
     }
   }
 
   /** `GET /api/v1/hit.gif?site=&url=&ref=`: always the pixel; the Referer stands for Origin. */
   async pixel(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> {
     const referer = req.headers.referer;
+    const site = query.get('site') ?? undefined;
     try {
-      const body = validateInput(hitBodySchema, { site: query.get('site') ?? '', url: query.get('url') ?? referer ?? '', referrer: query.get('ref') });
+      const body = validateInput(hitBodySchema, { site: site ?? '', url: query.get('url') ?? referer ?? '', referrer: query.get('ref') });
       const outcome = await this.count(req, body, referer === undefined ? undefined : pageOf(referer)?.origin ?? 'null');
-      this.finish(outcome.counted ? 'counted' : outcome.reason);
+      this.finish(outcome.counted ? 'counted' : outcome.reason, site);
     } catch (error) {
-      this.record(asFootfallError(error), error);
+      this.record(asFootfallError(error), error, site);
     }
     res.writeHead(200, { 'Content-Type': 'image/gif', 'Content-Length': PIXEL.length, 'Cache-Control': 'no-store' });
     res.end(PIXEL);
@@ -62,8 +65,10 @@ export class Ingest {
   /** `POST /api/v1/ping`: keeps the sender online; a crawler's ping does nothing. */
   async ping(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const cors = corsHeaders(req);
+    let siteId: string | undefined;
     try {
       const body = await this.readJson(req, pingBodySchema);
+      siteId = body.site;
       const site = this.site(body.site);
       const referer = req.headers.referer;
       this.checkOrigin(site, originHeader(req) ?? (referer === undefined ? undefined : pageOf(referer)?.origin));
@@ -72,7 +77,7 @@ export class Ingest {
       res.writeHead(204, cors);
       res.end();
     } catch (error) {
-      this.fail(res, error, cors);
+      this.fail(res, error, cors, siteId);
     }
   }
 
@@ -140,19 +145,22 @@ export class Ingest {
     }
   }
 
-  private finish(result: HitResult): void {
+  /** `site`: the site the request named, labelled per site only when it is a known one. */
+  private finish(result: HitResult, site?: string): void {
     this.deps.metrics.hits.inc({ result });
+    // Unknown ids are the sender's choice: as labels they would let anyone add series.
+    if (site !== undefined && this.deps.counter.sites.get(site)) this.deps.metrics.recordSiteHit(site, result);
   }
 
-  private fail(res: ServerResponse, error: unknown, headers: Headers): void {
+  private fail(res: ServerResponse, error: unknown, headers: Headers, site?: string): void {
     const failure = asFootfallError(error);
-    this.record(failure, error);
+    this.record(failure, error, site);
     sendError(res, failure, headers);
   }
 
-  private record(failure: FootfallError, error: unknown): void {
+  private record(failure: FootfallError, error: unknown, site?: string): void {
     if (failure.code === 'internal_error') this.deps.log.error({ err: error }, 'ingest failed');
-    else this.finish(failure.code as HitResult);
+    else this.finish(failure.code as HitResult, site);
   }
 }
 

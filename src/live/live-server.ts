@@ -13,7 +13,9 @@ import type { ClientAddress } from '../http/client-address.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { ChangeFeed } from './change-feed.js';
+import { ConnectionGuard, disconnectFlooders, requireSessionOrigin } from './connection-guard.js';
 import type { ClientToServerEvents, LiveRefusal, ServerToClientEvents, SocketData } from './events.js';
+import { attachOpsNamespace } from './ops-namespace.js';
 import { Presence } from './presence.js';
 import { PushScheduler, pageRoom, siteRoom } from './push-scheduler.js';
 
@@ -23,13 +25,13 @@ export interface LiveDependencies {
   feed: ChangeFeed;
   metrics: Metrics;
   log: Logger;
-  config: Pick<Config, 'pushIntervalMs' | 'onlineWindowMs' | 'respectDnt'>;
+  config: Pick<Config, 'pushIntervalMs' | 'onlineWindowMs' | 'respectDnt' | 'adminToken' | 'connectionsPerIp'>;
   clientAddress: ClientAddress;
 }
 
 export interface Live {
   readonly io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-  /** Disconnects every socket and stops the timers. */
+  /** Closes every connection (clients will reconnect) and stops the timers. */
   close(): Promise<void>;
 }
 
@@ -58,6 +60,15 @@ export function attachLive(httpServer: HttpServer, deps: LiveDependencies): Live
     metrics: deps.metrics,
   });
   deps.feed.subscribe((sites) => scheduler.changed(sites));
+  requireSessionOrigin(io);
+  const guard = new ConnectionGuard(deps.config.connectionsPerIp);
+  const ops = attachOpsNamespace(io, {
+    counter,
+    adminToken: deps.config.adminToken,
+    intervalMs: deps.config.pushIntervalMs,
+    log: log.child({ module: 'ops' }),
+    cache: deps.cache,
+  });
 
   io.use(async (socket, next) => {
     const auth = socket.handshake.auth as { site?: unknown; path?: unknown };
@@ -69,12 +80,10 @@ export function attachLive(httpServer: HttpServer, deps: LiveDependencies): Live
     const path = typeof auth.path === 'string' ? normalisePath(auth.path) : undefined;
     const request = socket.request;
     const optOut = deps.config.respectDnt && (request.headers.dnt === '1' || request.headers['sec-gpc'] === '1');
+    const ip = deps.clientAddress(request);
     try {
-      const onlineId = await counter.onlineId(site, {
-        ip: deps.clientAddress(request),
-        userAgent: request.headers['user-agent'] ?? '',
-        track: !optOut,
-      });
+      const onlineId = await counter.onlineId(site, { ip, userAgent: request.headers['user-agent'] ?? '', track: !optOut });
+      if (!guard.admit(ip)) return next(refuse('too_many_connections'));
       socket.data = { site: site.id, path, onlineId };
       next();
     } catch (error) {
@@ -86,6 +95,7 @@ export function attachLive(httpServer: HttpServer, deps: LiveDependencies): Live
   io.on('connection', (socket) => {
     const { site, path, onlineId } = socket.data;
     deps.metrics.liveConnections.inc();
+    disconnectFlooders(socket);
     void socket.join(path === undefined ? siteRoom(site) : pageRoom(site, path));
     scheduler.join(site, path);
     if (onlineId !== undefined) presence.add(site, onlineId);
@@ -97,6 +107,7 @@ export function attachLive(httpServer: HttpServer, deps: LiveDependencies): Live
       );
     }
     socket.on('disconnect', () => {
+      guard.release(deps.clientAddress(socket.request));
       deps.metrics.liveConnections.dec();
       scheduler.leave(site, path);
       if (onlineId !== undefined) presence.remove(site, onlineId);
@@ -109,10 +120,12 @@ export function attachLive(httpServer: HttpServer, deps: LiveDependencies): Live
   return {
     io,
     async close() {
+      ops.close();
       scheduler.close();
       presence.close();
-      io.disconnectSockets(true);
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      // Closing the transports without a disconnect packet lets clients reconnect by
+      // themselves (to the next instance); io.close() would also wait on the HTTP server.
+      io.engine.close();
     },
   };
 }

@@ -4,6 +4,7 @@
  * site's page paths in that one read), and none for sites without connections here.
  */
 import type { Server } from 'socket.io';
+import { broadcast } from './broadcast.js';
 import type { CountsCache } from '../counting/counts-cache.js';
 import { withPage } from '../counting/counts-reader.js';
 import type { CountsPayload } from '../counting/counts-payload.js';
@@ -145,7 +146,7 @@ export class PushScheduler {
     const figures = figuresOf(counts);
     if (watch.pushed.get(room) === figures) return;
     watch.pushed.set(room, figures);
-    this.options.io.to(room).emit('counts', counts);
+    void broadcast(this.options.io as unknown as Server, room, (target) => target.emit('counts', counts));
     this.options.metrics.pushes.inc();
   }
 }

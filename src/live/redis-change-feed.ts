@@ -31,7 +31,7 @@ export class RedisChangeFeed implements ChangeFeed {
     ]);
     // ioredis subscribes again by itself after a reconnect.
     await subscriber.subscribe(CHANNEL);
-    return new RedisChangeFeed(publisher, subscriber, log);
+    return new RedisChangeFeed(publisher, subscriber, log.child({ module: 'feed' }));
   }
 
   publish(sites: string[]): void {

@@ -1,17 +1,20 @@
 /**
- * The admin API (SPEC, admin endpoints): sites, history, top pages and the audit trail,
- * behind `Authorization: Bearer $FOOTFALL_ADMIN_TOKEN`. Without a configured token the routes
- * answer 404, as if they did not exist.
+ * The admin API (SPEC, admin endpoints): sites, history, top pages, a day's detail, history
+ * import and the audit trail, behind `Authorization: Bearer $FOOTFALL_ADMIN_TOKEN`. Without a
+ * configured token the routes answer 404, as if they did not exist.
  */
 import { compareText } from '../store/figures.js';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { addDays, localInstant } from '../counting/calendar.js';
 import type { Counter } from '../counting/counter.js';
 import { describeIssues, siteIdSchema, type Site } from '../counting/site.js';
 import { FootfallError } from '../errors.js';
+import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
+import { AuditTrail } from './audit-trail.js';
+import { HistoryImport } from './history-import.js';
 import { SiteAdmin } from './site-admin.js';
 
 export interface AdminDependencies {
@@ -19,10 +22,14 @@ export interface AdminDependencies {
   store: Store;
   adminToken?: string;
   clock?: () => number;
+  /** Receives every change (who, what, before → after) besides the audit trail in the store. */
+  log?: Logger;
 }
 
 const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date YYYY-MM-DD' });
 const MAX_HISTORY_DAYS = 3_660;
+/** A history file of 40,000 days is about 1 MB. */
+const MAX_CSV_BYTES = 2 * 1024 * 1024;
 
 /** Compares digests so the time taken says nothing about the token. */
 export function tokenMatches(expected: string, given: string): boolean {
@@ -37,10 +44,35 @@ function query<T>(schema: z.ZodType<T>, value: unknown): T {
   return result.data;
 }
 
+function hasBody(req: Request): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+}
+
+const flagSchema = z.enum(['1', '0', 'true', 'false']).transform((value) => value === '1' || value === 'true');
+
+/** `text/csv` (or `text/plain`) up to MAX_CSV_BYTES, with errors that name this route's limits. */
+function csvBody(): RequestHandler {
+  const parse = express.text({ type: () => true, limit: MAX_CSV_BYTES });
+  return (req, res, next) => {
+    const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+    if (type !== 'text/csv' && type !== 'text/plain') {
+      return next(new FootfallError('unsupported_media_type', 'Send the history as text/csv: rows date,views[,visitors].'));
+    }
+    parse(req, res, (error?: unknown) => {
+      if ((error as { type?: string } | undefined)?.type === 'entity.too.large') {
+        return next(new FootfallError('body_too_large', `The history file is larger than ${MAX_CSV_BYTES / 1024 / 1024} MiB; send it in parts.`));
+      }
+      next(error);
+    });
+  };
+}
+
+/** The admin routes, mounted at `/api/v1/admin`. */
 export function adminRoutes(deps: AdminDependencies): Router {
   const router = express.Router();
   const clock = deps.clock ?? Date.now;
-  const admin = new SiteAdmin(deps.counter, deps.store, clock);
+  const admin = new SiteAdmin(deps.counter, deps.store, clock, deps.log);
+  const historyImport = new HistoryImport(deps.store, new AuditTrail(deps.store, clock, deps.log), clock);
 
   router.use((req: Request, _res: Response, next: NextFunction) => {
     if (!deps.adminToken) return next(new FootfallError('not_found'));
@@ -65,6 +97,8 @@ export function adminRoutes(deps: AdminDependencies): Router {
   router.put('/sites/:site', express.json({ limit: '64kb' }), async (req, res) => {
     const id = siteIdSchema.safeParse(req.params.site);
     if (!id.success) throw new FootfallError('invalid_settings', `site: ${describeIssues(id.error)}.`);
+    // `curl -d` without a JSON type would otherwise save the defaults and answer success.
+    if (req.body === undefined && hasBody(req)) throw new FootfallError('unsupported_media_type', 'Send the settings as application/json.');
     const { site: saved, created } = await admin.put(id.data, req.body, actor(req));
     res.status(created ? 201 : 200).json(saved);
   });
@@ -95,6 +129,20 @@ export function adminRoutes(deps: AdminDependencies): Router {
       req.query,
     );
     res.json(await deps.store.readTopPages(found.id, date ?? localInstant(clock(), found.timezone).date, limit));
+  });
+
+  router.get('/sites/:site/day', async (req, res) => {
+    const found = site(req);
+    const { date } = query(z.object({ date: dateSchema.optional() }), req.query);
+    const day = date ?? localInstant(clock(), found.timezone).date;
+    res.json({ date: day, ...(await deps.store.readDayDetail(found.id, day)) });
+  });
+
+  router.post('/sites/:site/history', csvBody(), async (req, res) => {
+    const found = site(req);
+    const { dryRun } = query(z.object({ dryRun: flagSchema.default(false) }), req.query);
+    const csv = typeof req.body === 'string' ? req.body : '';
+    res.json(await historyImport.run(found, csv, { dryRun, actor: actor(req) }));
   });
 
   router.get('/audit', async (req, res) => {

@@ -17,22 +17,52 @@ export type HitResult =
   | 'rate_limited'
   | 'store_unavailable';
 
+/** The `site` label of every site past `siteLimit` distinct ones. */
+export const OTHER_SITE_LABEL = 'other';
+
 export interface Metrics {
   readonly registry: Registry;
   readonly hits: PromCounter<'result'>;
+  /** `footfall_site_hits_total{site, result}`: record through `recordSiteHit`, which caps the labels. */
+  readonly siteHits: PromCounter<'site' | 'result'>;
   readonly flushSeconds: Histogram;
   readonly storeErrors: PromCounter;
   readonly bufferEntries: Gauge;
   readonly storeReady: Gauge;
   readonly liveConnections: Gauge;
   readonly pushes: PromCounter;
+  /**
+   * Counts one request of a known site in `footfall_site_hits_total`. The first `siteLimit`
+   * distinct sites seen since start get their own label; later ones share `site="other"`, so a
+   * server with thousands of sites does not flood Prometheus with series.
+   */
+  recordSiteHit(site: string, result: HitResult): void;
 }
 
-export function createMetrics(): Metrics {
+export interface MetricsOptions {
+  /** Most distinct `site` labels (config `metricsSiteLimit`); default 100. */
+  siteLimit?: number;
+}
+
+/** A registry with footfall's series; `siteLimit` caps the `site` label of per-site series. */
+export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'footfall_process_' });
+  const siteLimit = options.siteLimit ?? 100;
+  const labelled = new Set<string>();
+  const siteHits = new PromCounter({
+    name: 'footfall_site_hits_total',
+    help: `Hit and ping requests of known sites by site and result; past ${siteLimit} sites the rest count as site="${OTHER_SITE_LABEL}".`,
+    labelNames: ['site', 'result'],
+    registers: [registry],
+  });
   return {
     registry,
+    siteHits,
+    recordSiteHit(site, result) {
+      if (!labelled.has(site) && labelled.size < siteLimit) labelled.add(site);
+      siteHits.inc({ site: labelled.has(site) ? site : OTHER_SITE_LABEL, result });
+    },
     hits: new PromCounter({ name: 'footfall_hits_total', help: 'Hit and ping requests by result.', labelNames: ['result'], registers: [registry] }),
     flushSeconds: new Histogram({
       name: 'footfall_flush_duration_seconds',

@@ -5,14 +5,22 @@
 import type { Counter } from '../counting/counter.js';
 import { describeIssues, siteSchema, siteSettingsUpdateSchema, type Site } from '../counting/site.js';
 import { FootfallError } from '../errors.js';
+import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
+import { AuditTrail } from './audit-trail.js';
 
 export class SiteAdmin {
+  private readonly trail: AuditTrail;
+
+  /** `log`, when given, also receives every audited change (who, what, before → after). */
   constructor(
     private readonly counter: Counter,
     private readonly store: Store,
-    private readonly clock: () => number = Date.now,
-  ) {}
+    clock: () => number = Date.now,
+    log?: Logger,
+  ) {
+    this.trail = new AuditTrail(store, clock, log);
+  }
 
   /** Creates or updates a site; throws `invalid_settings` naming the field. */
   async put(id: string, input: unknown, actor: string): Promise<{ site: Site; created: boolean }> {
@@ -31,7 +39,7 @@ export class SiteAdmin {
     await this.audit(actor, 'site.delete', site.id, site, null);
   }
 
-  private audit(actor: string, action: string, site: string, before: unknown, after: unknown): Promise<void> {
-    return this.store.appendAudit({ at: new Date(this.clock()).toISOString(), actor, action, site, before, after });
+  private async audit(actor: string, action: string, site: string, before: unknown, after: unknown): Promise<void> {
+    await this.trail.record(actor, action, site, before, after);
   }
 }

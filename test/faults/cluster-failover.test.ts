@@ -31,8 +31,8 @@ describe('Redis Cluster failover', function () {
     try {
       await probe.connect();
       const slot = Number(await probe.cluster('KEYSLOT', `{${SITE}}`));
-      const ranges = (await probe.cluster('SLOTS')) as Array<[number, number, [string, number]]>;
-      const owner = ranges.find(([from, to]) => slot >= from && slot <= to)?.[2][1];
+      const ranges = await probe.cluster('SLOTS');
+      const owner = ranges.find(([from, to]) => slot >= from && slot <= to)?.[2]?.[1];
       const node = cluster.nodes.find((candidate) => candidate.port === owner);
       assert.ok(node, `a node serves slot ${slot}`);
       return node;

@@ -73,7 +73,11 @@ export function connectClient(url: string, site: string, options: LiveClientOpti
 
 /** The `connect_error` message a refused client receives. */
 export function refusalOf(url: string, site: string, options: LiveClientOptions = {}): Promise<string> {
-  const socket = openClient(url, site, options);
+  return refusalOfSocket(openClient(url, site, options));
+}
+
+/** The `connect_error` message `socket` receives; rejects if it connects instead. */
+export function refusalOfSocket(socket: Socket): Promise<string> {
   return new Promise((resolve, reject) => {
     socket.once('connect', () => {
       socket.disconnect();

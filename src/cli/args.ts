@@ -1,0 +1,42 @@
+/** Command-line parsing with `node:util` parseArgs, its errors turned into usage errors. */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { usageError } from './cli-io.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** `--store URL`, `--help`: every command takes them. */
+export const COMMON_OPTIONS = {
+  store: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies Options;
+
+/**
+ * Parses `args` for `command`; an unknown option or a missing value is a usage error that
+ * points at the command's help.
+ */
+export function parseCommand<O extends Options>(command: string, args: string[], options: O) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw usageError(`${(error as Error).message.replace(/\.$/, '')}. See 'footfall ${command} --help'.`);
+  }
+}
+
+/** A whole number from an option, or a usage error naming the option. */
+export function wholeNumber(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw usageError(`--${name} "${value}" is not valid: use a whole number from ${min} to ${max}.`);
+  }
+  return n;
+}
+
+/** Exactly `names.length` positionals, or a usage error naming what is missing or extra. */
+export function positionals(command: string, given: string[], names: string[]): string[] {
+  if (given.length < names.length) {
+    throw usageError(`missing ${names.slice(given.length).join(' and ')}. Usage: footfall ${command} ${names.join(' ')}; see --help.`);
+  }
+  if (given.length > names.length) throw usageError(`unexpected argument "${given[names.length]}". See 'footfall ${command} --help'.`);
+  return given;
+}

@@ -1,0 +1,130 @@
+/** The `--help` text of every command: what it does, its options, an example. */
+
+const STORE = `  --store URL     the store to work on (default: $FOOTFALL_STORE, else sqlite:./data/footfall.db);
+                  sqlite:PATH, redis://host:port, rediss://…, redis+cluster://host:port,host:port
+  -h, --help      show this help`;
+
+const EXIT_CODES = `Exit codes: 0 ok · 1 runtime failure (store not answering, file unreadable) · 2 usage error ·
+3 input refused (bad CSV row or dump line; nothing applied) · 4 unknown site, or site already exists`;
+
+export const HELP: Record<string, string> = {
+  footfall: `footfall — a self-hosted, real-time visitor counter
+
+Usage: footfall <command> [options]
+
+Commands:
+  serve            run the server (HTTP API, live widgets, /ops dashboard, /metrics)
+  sites            list, add or remove sites (audited as cli:<user>)
+  import-history   import an old counter's daily figures from a CSV file
+  export           write every site, setting and figure as NDJSON to stdout
+  import           read an NDJSON dump into the store
+  status           live counts of all sites in the terminal, until Ctrl-C
+
+Run 'footfall <command> --help' for a command's options.
+Configuration comes from FOOTFALL_* environment variables; see docs/operators.md.
+
+${EXIT_CODES}`,
+
+  serve: `Usage: footfall serve [--store URL] [--port N] [--host ADDRESS]
+
+Runs the footfall server in the foreground until SIGTERM or Ctrl-C (then flushes every
+accepted hit and exits 0). Every FOOTFALL_* variable applies; the options override
+FOOTFALL_STORE, PORT and HOST.
+
+Options:
+  --port N        port to listen on (default: $PORT, else 8080)
+  --host ADDRESS  address to listen on (default: $HOST, else 0.0.0.0)
+${STORE}
+
+Example:
+  FOOTFALL_ADMIN_TOKEN=$(openssl rand -hex 24) footfall serve --port 8080`,
+
+  sites: `Usage: footfall sites list [--json]
+       footfall sites add ID [--origin URL]... [--timezone TZ] [--week-start 1|0|6]
+                             [--baseline-views N] [--baseline-visitors N] [--update]
+       footfall sites remove ID --yes
+
+Sites and their settings. Every change is written to the audit trail as cli:<user>.
+
+  list            all sites with their settings (--json: as the admin API gives them)
+  add             create a site; with --update, change the given settings of an existing one
+                  (settings not given keep their value)
+  remove          delete a site and EVERY figure it has; needs --yes
+
+Options:
+  --origin URL           an origin allowed to send hits, e.g. https://example.com (repeatable)
+  --timezone TZ          IANA time zone of the site's days, e.g. Asia/Ho_Chi_Minh (default UTC)
+  --week-start D         1 Monday (ISO, default), 0 Sunday, 6 Saturday
+  --baseline-views N     added to all-time views (a site moving from an old counter)
+  --baseline-visitors N  added to all-time visitors
+${STORE}
+
+${EXIT_CODES}
+
+Example:
+  footfall sites add long-huu --origin https://longhuu.example.vn --timezone Asia/Ho_Chi_Minh`,
+
+  'import-history': `Usage: footfall import-history SITE FILE.csv [--dry-run] [--json]
+
+Adds an old counter's daily figures to SITE's history and all-time figures. Rows are
+date,views[,visitors] (a header row is allowed); dates YYYY-MM-DD before today in the site's
+time zone; whole numbers of 0 or more. FILE '-' reads stdin.
+
+The whole file is checked first: any bad row is reported with its line number and nothing
+is applied. Each day's imported figures are SET, not added, so importing the same file twice
+changes nothing. An applied import is written to the audit trail.
+
+Options:
+  --dry-run       show what would change (per day before → after, and the all-time change)
+                  and change nothing
+  --json          print the result as JSON (as the admin API answers)
+${STORE}
+
+${EXIT_CODES}
+
+Example:
+  footfall import-history long-huu old-counter.csv --dry-run`,
+
+  export: `Usage: footfall export [--site ID]... [--output FILE] > dump.ndjson
+
+Writes every site (or the given ones) with its settings and figures — HyperLogLog registers
+included, so unique counts move exactly — as NDJSON: a header line, then one site per line.
+Online visitors are presence, not figures, and are not exported.
+
+Options:
+  --site ID        export only this site (repeatable)
+  -o, --output F   write to file F instead of stdout
+${STORE}
+
+Example:
+  footfall export --store sqlite:./data/footfall.db | footfall import --store redis://127.0.0.1:6379`,
+
+  import: `Usage: footfall import [FILE] [--replace] [--dry-run] < dump.ndjson
+
+Reads a dump written by 'footfall export' (FILE, or stdin) into the store. Each line is
+checked and a bad one is named by its line number. From a file every line is checked before
+anything is written; from a pipe, sites are written as their lines pass and a bad line stops
+the import there (run it again after fixing: importing a site twice is harmless).
+
+A site that already exists in the store is refused unless --replace is given; with --replace
+the site's settings and figures are REPLACED by the dump's (not merged). Sites of the store
+that are not in the dump are left alone.
+
+Options:
+  --replace       overwrite sites that already exist in the store
+  --dry-run       check every line and say what would be imported or replaced; write nothing
+${STORE}
+
+${EXIT_CODES}`,
+
+  status: `Usage: footfall status [--visitors] [--interval MS] [--once]
+
+Shows live counts of every site — online, today, this week, all-time, last hit — read from
+the store directly, refreshed every second until Ctrl-C (which exits 0).
+
+Options:
+  --visitors      show visitors instead of views
+  --interval MS   refresh interval in milliseconds (default 1000)
+  --once          print the table once and exit
+${STORE}`,
+};

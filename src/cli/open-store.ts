@@ -1,0 +1,70 @@
+/**
+ * The store a CLI command works on — `--store URL`, else `FOOTFALL_STORE`, else the server's
+ * default — with a counter over it for the rules that live above the store (calendar, baseline,
+ * audited site changes). The counter's timers are never started: the CLI writes no hits.
+ */
+import { loadConfig, type Config } from '../config/config.js';
+import type { Counter } from '../counting/counter.js';
+import { createCounter } from '../counting/create-counter.js';
+import { StartupError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { createStore } from '../store/create-store.js';
+import type { Store } from '../store/store.js';
+import { CliError, EXIT, usageError, type CliIo } from './cli-io.js';
+
+export interface OpenedStore {
+  store: Store;
+  counter: Counter;
+  config: Readonly<Config>;
+  close(): Promise<void>;
+}
+
+/** The configuration with `--store` applied; an invalid variable is a usage error. */
+export function cliConfig(io: CliIo, storeFlag: string | undefined): Readonly<Config> {
+  try {
+    return loadConfig({ ...io.env, ...(storeFlag === undefined ? {} : { FOOTFALL_STORE: storeFlag }) });
+  } catch (error) {
+    if (!(error instanceof StartupError)) throw error;
+    throw usageError(storeFlag === undefined ? error.message : error.message.replace('FOOTFALL_STORE=', '--store '));
+  }
+}
+
+/**
+ * Opens the store for a command, with a counter whose site registry is loaded. Throws a
+ * CliError (exit 1) naming the store when it cannot be opened or does not answer.
+ */
+export async function openStore(io: CliIo, storeFlag: string | undefined, log: Logger): Promise<OpenedStore> {
+  const config = cliConfig(io, storeFlag);
+  let store: Store;
+  try {
+    store = await createStore(config.store, { log });
+  } catch (error) {
+    throw new CliError(EXIT.failure, `could not open the store ${config.storeLabel}: ${(error as Error).message}`);
+  }
+  const counter = createCounter(config, store, log);
+  try {
+    await counter.sites.refresh();
+  } catch (error) {
+    await store.close();
+    throw new CliError(EXIT.failure, `the store ${config.storeLabel} did not answer: ${(error as Error).message}`);
+  }
+  return {
+    store,
+    counter,
+    config,
+    async close() {
+      await counter.close(Date.now());
+      await store.close();
+    },
+  };
+}
+
+/** Runs `work` with the store open and closes it afterwards, whatever happens. */
+export async function withStore<T>(io: CliIo, storeFlag: string | undefined, log: Logger, work: (opened: OpenedStore) => Promise<T>): Promise<T> {
+  const opened = await openStore(io, storeFlag, log);
+  try {
+    return await work(opened);
+  } finally {
+    await opened.close();
+  }
+}
