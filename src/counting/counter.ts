@@ -64,6 +64,11 @@ export class Counter {
   private readonly periods = new PeriodCalculator();
   private readonly ids: VisitorIds;
   private readonly limiter: RateLimiter;
+  /**
+   * Whether the store keeps per-visitor totals for the rate limit: only a store several
+   * instances share needs them; on one machine this process sees every view itself.
+   */
+  private readonly sharesRates: boolean;
   private readonly options: CounterOptions;
   private readonly clock: () => number;
   private waiting: Waiting[] = [];
@@ -75,6 +80,7 @@ export class Counter {
     this.sites = new SiteRegistry(options.store, options.log.child({ module: 'sites' }));
     this.ids = new VisitorIds(options.store);
     this.limiter = new RateLimiter(options.rateLimit);
+    this.sharesRates = options.rateLimit > 0 && (options.store.kind === 'redis' || options.store.kind === 'redis-cluster');
     this.reader = new CountsReader(options.store, this.periods, this.clock, options.onlineWindowMs);
     const events = options.events ?? {};
     this.writer = new BatchWriter({
@@ -246,7 +252,7 @@ export class Counter {
     const tracked = ids ? { dayId: ids.day, weekId: ids.week } : {};
     this.writer
       .batchFor(siteId)
-      .addHit({ at, day: periods.day, hour: periods.hour, week: periods.week, path, ...tracked }, limited ? ids?.day : undefined);
+      .addHit({ at, day: periods.day, hour: periods.hour, week: periods.week, path, ...tracked }, limited && this.sharesRates ? ids?.day : undefined);
   }
 
   private async prune(): Promise<void> {

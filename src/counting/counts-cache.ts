@@ -12,8 +12,8 @@ import type { Site } from './site.js';
 
 export interface CachedCounts {
   counts: CountsPayload;
-  /** `counts` as JSON, for responses. */
-  json: string;
+  /** `counts` as JSON bytes, for responses. */
+  body: Buffer;
 }
 
 interface Entry {
@@ -33,6 +33,12 @@ export class CountsCache {
     private readonly maxAgeMs: number,
     private readonly clock: () => number = Date.now,
   ) {}
+
+  /** The figures if they are fresh enough to serve, without waiting: the common case. */
+  peek(site: Site, path?: string): CachedCounts | undefined {
+    const entry = this.entries.get(path === undefined ? site.id : `${site.id}\n${path}`);
+    return entry?.value && this.clock() - entry.at < this.maxAgeMs ? entry.value : undefined;
+  }
 
   get(site: Site, path?: string): Promise<CachedCounts> {
     const key = path === undefined ? site.id : `${site.id}\n${path}`;
@@ -69,7 +75,7 @@ export class CountsCache {
   }
 
   private store(key: string, at: number, counts: CountsPayload): CachedCounts {
-    const value = { counts, json: JSON.stringify(counts) };
+    const value = { counts, body: Buffer.from(JSON.stringify(counts)) };
     this.entries.delete(key);
     this.entries.set(key, { at, value });
     if (this.entries.size > MAX_ENTRIES) {

@@ -13,6 +13,12 @@ export const DAY_RETENTION_MS = 410 * DAY_MS;
 export const SKETCH_RETENTION_MS = 2 * DAY_MS;
 /** Week figures serve "this week" only; a margin covers late reads. */
 export const WEEK_RETENTION_MS = 8 * DAY_MS;
+/**
+ * Imported days are kept as long as the site: the store remembers each day's import so that a
+ * second import of the same file replaces it instead of adding to all-time figures, and a day
+ * dropped after the usual 400 days would be counted again. One small row per day.
+ */
+export const IMPORTED_DAY_KEEP_UNTIL = Date.UTC(9999, 11, 31);
 /** Salts, as the SPEC says, die two days after their period ends. */
 export const SALT_RETENTION_MS = 2 * DAY_MS;
 

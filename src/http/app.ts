@@ -38,7 +38,7 @@ export function createApp(deps: AppDependencies): RequestListener {
     clientAddress: clientAddressResolver(config.trustProxy),
     respectDnt: config.respectDnt,
   });
-  const fast = createFastRoutes(ingest, new Reads(counter.sites, deps.cache), log.child({ module: 'reads' }));
+  const fast = createFastRoutes(ingest, new Reads(counter.sites, deps.cache, log.child({ module: 'reads' })));
 
   const app = express();
   app.disable('x-powered-by');

@@ -4,28 +4,20 @@
  * errors and metrics with everything else; any other request falls through to Express.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '../log.js';
 import type { Ingest } from './ingest.js';
 import type { Reads } from './reads.js';
-import { asFootfallError, sendError } from './respond.js';
 
 export type FastRoutes = (req: IncomingMessage, res: ServerResponse) => boolean;
 
 const SITE_ROUTE = /^\/api\/v1\/sites\/([^/]+)\/(counts|badge\.svg)$/;
 
-export function createFastRoutes(ingest: Ingest, reads: Reads, log: Logger): FastRoutes {
-  const readFailed = (res: ServerResponse) => (error: unknown) => {
-    const failure = asFootfallError(error);
-    if (failure.code === 'internal_error') log.error({ err: error }, 'read failed');
-    sendError(res, failure, { 'Access-Control-Allow-Origin': '*' });
-  };
-
+export function createFastRoutes(ingest: Ingest, reads: Reads): FastRoutes {
   return (req, res) => {
     const url = req.url ?? '/';
     if (!url.startsWith('/api/v1/')) return false;
     const mark = url.indexOf('?');
     const pathname = mark < 0 ? url : url.slice(0, mark);
-    const query = () => new URLSearchParams(mark < 0 ? '' : url.slice(mark + 1));
+    const rawQuery = mark < 0 ? undefined : url.slice(mark + 1);
     const method = req.method;
     switch (pathname) {
       case '/api/v1/hit':
@@ -40,14 +32,14 @@ export function createFastRoutes(ingest: Ingest, reads: Reads, log: Logger): Fas
         return true;
       case '/api/v1/hit.gif':
         if (method !== 'GET' && method !== 'HEAD') return false;
-        void ingest.pixel(req, res, query());
+        void ingest.pixel(req, res, new URLSearchParams(rawQuery));
         return true;
     }
     const match = method === 'GET' || method === 'HEAD' ? SITE_ROUTE.exec(pathname) : null;
     if (!match) return false;
     const site = decodeURIComponentSafe(match[1] ?? '');
-    const read = match[2] === 'counts' ? reads.counts(res, site, query()) : reads.badge(res, site, query());
-    read.catch(readFailed(res));
+    if (match[2] === 'counts') reads.counts(res, site, rawQuery);
+    else reads.badge(res, site, rawQuery);
     return true;
   };
 }

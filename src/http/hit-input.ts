@@ -23,10 +23,39 @@ export const hitBodySchema = z.object({
 
 export const pingBodySchema = z.object({ site: siteId });
 
-export type HitBody = z.infer<typeof hitBodySchema>;
+export interface Page {
+  origin: string;
+  /** Without query and fragment. */
+  path: string;
+}
+
+/** A valid hit: the site it names and the page it counts. */
+export interface Hit {
+  site: string;
+  page: Page;
+}
+
+/**
+ * Validates a hit body. The common, valid case is checked by hand and parses its URL once;
+ * `hitBodySchema` stays the definition and explains every refusal.
+ */
+export function readHit(value: unknown): Hit {
+  if (typeof value === 'object' && value !== null) {
+    const { site, url, referrer } = value as Record<string, unknown>;
+    const referrerOk = referrer === undefined || referrer === null || (typeof referrer === 'string' && referrer.length <= MAX_URL_LENGTH);
+    if (typeof site === 'string' && SITE_ID_PATTERN.test(site) && typeof url === 'string' && url.length <= MAX_URL_LENGTH && referrerOk) {
+      const page = pageOf(url);
+      if (page) return { site, page };
+    }
+  }
+  const body = validateInput(hitBodySchema, value);
+  const page = pageOf(body.url);
+  if (!page) throw new FootfallError('invalid_body', 'The request is not valid: url: is not an absolute http or https URL.');
+  return { site: body.site, page };
+}
 
 /** The origin and path (no query, no fragment) of a page URL, or undefined if it is not http(s). */
-export function pageOf(url: string): { origin: string; path: string } | undefined {
+export function pageOf(url: string): Page | undefined {
   if (!url.startsWith('http://') && !url.startsWith('https://')) return undefined;
   let parsed: URL;
   try {
@@ -49,6 +78,7 @@ export function normalisePath(raw: string): string | undefined {
 
 /** Paths are shown to operators and used as keys: undecodable escapes stay as sent. */
 function safePath(pathname: string): string {
+  if (!pathname.includes('%')) return pathname;
   try {
     return decodeURI(pathname);
   } catch {
@@ -56,15 +86,13 @@ function safePath(pathname: string): string {
   }
 }
 
-/** Parses a JSON body against `schema`, or throws `invalid_body` saying what is wrong. */
-export function parseBody<T>(schema: z.ZodType<T>, text: string): T {
-  let json: unknown;
+/** Parses a body as JSON, or throws `invalid_body`. */
+export function parseJson(text: string): unknown {
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
     throw new FootfallError('invalid_body', 'The body is not JSON; send {"site": "...", "url": "https://..."}.');
   }
-  return validateInput(schema, json);
 }
 
 /** Checks a value against `schema`, or throws `invalid_body` naming the fields. */

@@ -5,16 +5,15 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isbot } from 'isbot';
-import type { ZodType } from 'zod';
 import type { Counter, Visitor } from '../counting/counter.js';
 import type { Site } from '../counting/site.js';
 import { FootfallError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { HitResult, Metrics } from '../ops/metrics.js';
 import type { ClientAddress } from './client-address.js';
-import { hitBodySchema, pageOf, parseBody, pingBodySchema, validateInput, type HitBody } from './hit-input.js';
+import { pageOf, parseJson, pingBodySchema, readHit, validateInput, type Hit } from './hit-input.js';
 import { checkMediaType, readBody } from './read-body.js';
-import { asFootfallError, sendError, sendJson, type Headers } from './respond.js';
+import { asFootfallError, sendError, sendJsonText, type Headers } from './respond.js';
 
 export interface IngestDependencies {
   counter: Counter;
@@ -24,12 +23,24 @@ export interface IngestDependencies {
   respectDnt: boolean;
 }
 
-type Outcome = { counted: true } | { counted: false; reason: 'bot' | 'prefetch' };
+type Outcome = 'counted' | 'bot' | 'prefetch';
+
+/** Answers are the same few bytes every time: serialised once. */
+const ANSWERS: Record<Outcome, { status: number; json: string }> = {
+  counted: { status: 202, json: JSON.stringify({ counted: true }) },
+  bot: { status: 200, json: JSON.stringify({ counted: false, reason: 'bot' }) },
+  prefetch: { status: 200, json: JSON.stringify({ counted: false, reason: 'prefetch' }) },
+};
+
+/** Distinct User-Agents remembered with their crawler verdict; isbot's pattern is costly. */
+const BOT_CACHE_SIZE = 2000;
 
 /** 1×1 transparent GIF. */
 const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
 
 export class Ingest {
+  private readonly bots = new Map<string, boolean>();
+
   constructor(private readonly deps: IngestDependencies) {}
 
   /** `POST /api/v1/hit` */
@@ -37,11 +48,13 @@ export class Ingest {
     const cors = corsHeaders(req);
     let site: string | undefined;
     try {
-      const body = await this.readJson(req, hitBodySchema);
-      site = body.site;
-      const outcome = await this.count(req, body, originHeader(req));
-      this.finish(outcome.counted ? 'counted' : outcome.reason, site);
-      sendJson(res, outcome.counted ? 202 : 200, outcome, cors);
+      const text = await this.readText(req);
+      const hit = this.validate(text, readHit);
+      site = hit.site;
+      const outcome = await this.count(req, hit, originHeader(req));
+      this.finish(outcome, site);
+      const answer = ANSWERS[outcome];
+      sendJsonText(res, answer.status, answer.json, cors);
     } catch (error) {
       this.fail(res, error, cors, site);
     }
@@ -52,9 +65,9 @@ export class Ingest {
     const referer = req.headers.referer;
     const site = query.get('site') ?? undefined;
     try {
-      const body = validateInput(hitBodySchema, { site: site ?? '', url: query.get('url') ?? referer ?? '', referrer: query.get('ref') });
-      const outcome = await this.count(req, body, referer === undefined ? undefined : pageOf(referer)?.origin ?? 'null');
-      this.finish(outcome.counted ? 'counted' : outcome.reason, site);
+      const hit = readHit({ site: site ?? '', url: query.get('url') ?? referer ?? '', referrer: query.get('ref') });
+      const outcome = await this.count(req, hit, referer === undefined ? undefined : pageOf(referer)?.origin ?? 'null');
+      this.finish(outcome, site);
     } catch (error) {
       this.record(asFootfallError(error), error, site);
     }
@@ -67,13 +80,13 @@ export class Ingest {
     const cors = corsHeaders(req);
     let siteId: string | undefined;
     try {
-      const body = await this.readJson(req, pingBodySchema);
+      const body = this.validate(await this.readText(req), (json) => validateInput(pingBodySchema, json));
       siteId = body.site;
       const site = this.site(body.site);
       const referer = req.headers.referer;
       this.checkOrigin(site, originHeader(req) ?? (referer === undefined ? undefined : pageOf(referer)?.origin));
       const userAgent = req.headers['user-agent'] ?? '';
-      if (userAgent && !isbot(userAgent) && !isPrefetch(req)) await this.deps.counter.recordPing(site, this.visitor(req));
+      if (!this.isBot(userAgent) && !isPrefetch(req)) await this.deps.counter.recordPing(site, this.visitor(req));
       res.writeHead(204, cors);
       res.end();
     } catch (error) {
@@ -92,19 +105,28 @@ export class Ingest {
     res.end();
   }
 
-  private async count(req: IncomingMessage, body: HitBody, origin: string | undefined): Promise<Outcome> {
-    const site = this.site(body.site);
-    const page = pageOf(body.url);
-    if (!page) throw new FootfallError('invalid_body');
-    this.checkOrigin(site, origin ?? page.origin);
-    const userAgent = req.headers['user-agent'] ?? '';
-    if (!userAgent || isbot(userAgent)) {
+  private async count(req: IncomingMessage, hit: Hit, origin: string | undefined): Promise<Outcome> {
+    const site = this.site(hit.site);
+    this.checkOrigin(site, origin ?? hit.page.origin);
+    if (this.isBot(req.headers['user-agent'] ?? '')) {
       this.deps.counter.recordRefusal(site, 'bot');
-      return { counted: false, reason: 'bot' };
+      return 'bot';
     }
-    if (isPrefetch(req)) return { counted: false, reason: 'prefetch' };
-    await this.deps.counter.recordHit(site, page.path, this.visitor(req));
-    return { counted: true };
+    if (isPrefetch(req)) return 'prefetch';
+    await this.deps.counter.recordHit(site, hit.page.path, this.visitor(req));
+    return 'counted';
+  }
+
+  /** Crawlers, and requests without a User-Agent, are not visitors. */
+  private isBot(userAgent: string): boolean {
+    let bot = this.bots.get(userAgent);
+    if (bot === undefined) {
+      // User-Agents are the sender's choice: a full cache starts over rather than grow.
+      if (this.bots.size >= BOT_CACHE_SIZE) this.bots.clear();
+      bot = userAgent === '' || isbot(userAgent);
+      this.bots.set(userAgent, bot);
+    }
+    return bot;
   }
 
   private site(id: string): Site {
@@ -124,11 +146,15 @@ export class Ingest {
     return { ip: this.deps.clientAddress(req), userAgent: req.headers['user-agent'] ?? '', track: !optOut };
   }
 
-  private async readJson<T>(req: IncomingMessage, schema: ZodType<T>): Promise<T> {
+  private readText(req: IncomingMessage): Promise<string> {
     checkMediaType(req);
-    const text = await readBody(req);
+    return readBody(req);
+  }
+
+  /** Parses and checks a body; an invalid one naming a known site is counted as refused. */
+  private validate<T>(text: string, check: (json: unknown) => T): T {
     try {
-      return parseBody(schema, text);
+      return check(parseJson(text));
     } catch (error) {
       this.refuseInvalid(text);
       throw error;
@@ -147,9 +173,8 @@ export class Ingest {
 
   /** `site`: the site the request named, labelled per site only when it is a known one. */
   private finish(result: HitResult, site?: string): void {
-    this.deps.metrics.hits.inc({ result });
     // Unknown ids are the sender's choice: as labels they would let anyone add series.
-    if (site !== undefined && this.deps.counter.sites.get(site)) this.deps.metrics.recordSiteHit(site, result);
+    this.deps.metrics.recordHit(result, site !== undefined && this.deps.counter.sites.get(site) ? site : undefined);
   }
 
   private fail(res: ServerResponse, error: unknown, headers: Headers, site?: string): void {

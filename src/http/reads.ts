@@ -1,48 +1,84 @@
 /**
  * `GET /api/v1/sites/:site/counts` and `…/badge.svg`, served from the per-instance counts
- * cache. Public figures: any page may read them (CORS `*`).
+ * cache. Public figures: any page may read them (CORS `*`). A fresh cache entry is answered
+ * without waiting on anything: reads are the most frequent request after hits.
  */
 import type { ServerResponse } from 'node:http';
+import type { CachedCounts, CountsCache } from '../counting/counts-cache.js';
 import { METRICS, metricValue, type Metric } from '../counting/counts-payload.js';
-import type { CountsCache } from '../counting/counts-cache.js';
+import type { Site } from '../counting/site.js';
 import type { SiteRegistry } from '../counting/site-registry.js';
 import { FootfallError } from '../errors.js';
+import type { Logger } from '../log.js';
 import { defaultBadgeLabel, renderBadge } from './badge.js';
 import { normalisePath } from './hit-input.js';
-import { sendJsonText } from './respond.js';
+import { asFootfallError, sendError } from './respond.js';
 
 const PUBLIC_HEADERS = { 'Cache-Control': 'public, max-age=1', 'Access-Control-Allow-Origin': '*' };
 const MAX_LABEL_LENGTH = 60;
+
+function sendCounts(res: ServerResponse, cached: CachedCounts): void {
+  res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': cached.body.length, ...PUBLIC_HEADERS });
+  res.end(cached.body);
+}
 
 export class Reads {
   constructor(
     private readonly sites: SiteRegistry,
     private readonly cache: CountsCache,
+    private readonly log: Logger,
   ) {}
 
-  async counts(res: ServerResponse, siteId: string, query: URLSearchParams): Promise<void> {
-    const site = this.sites.get(siteId);
-    if (!site) throw new FootfallError('unknown_site');
-    const rawPath = query.get('path');
-    let path: string | undefined;
-    if (rawPath !== null) {
-      path = normalisePath(rawPath);
-      if (path === undefined) throw new FootfallError('invalid_query', 'path must start with / and be at most 2048 characters.');
+  /** `rawQuery`: the query string after `?`, if any. */
+  counts(res: ServerResponse, siteId: string, rawQuery: string | undefined): void {
+    try {
+      const site = this.site(siteId);
+      const path = this.path(rawQuery);
+      const cached = this.cache.peek(site, path);
+      if (cached) sendCounts(res, cached);
+      else this.cache.get(site, path).then((fresh) => sendCounts(res, fresh), (error: unknown) => this.fail(res, error));
+    } catch (error) {
+      this.fail(res, error);
     }
-    const { json } = await this.cache.get(site, path);
-    sendJsonText(res, 200, json, PUBLIC_HEADERS);
   }
 
-  async badge(res: ServerResponse, siteId: string, query: URLSearchParams): Promise<void> {
-    const site = this.sites.get(siteId);
+  badge(res: ServerResponse, siteId: string, rawQuery: string | undefined): void {
+    try {
+      const site = this.site(siteId);
+      const query = new URLSearchParams(rawQuery);
+      const metric = (query.get('metric') ?? 'total.views') as Metric;
+      if (!METRICS.includes(metric)) throw new FootfallError('invalid_query', `metric must be one of ${METRICS.join(', ')}.`);
+      const label = query.get('label') || defaultBadgeLabel(metric);
+      if (label.length > MAX_LABEL_LENGTH) throw new FootfallError('invalid_query', `label must be at most ${MAX_LABEL_LENGTH} characters.`);
+      this.cache.get(site).then(({ counts }) => {
+        const svg = renderBadge(label, metricValue(counts, metric));
+        res.writeHead(200, { 'Content-Type': 'image/svg+xml; charset=utf-8', 'Content-Length': Buffer.byteLength(svg), ...PUBLIC_HEADERS });
+        res.end(svg);
+      }, (error: unknown) => this.fail(res, error));
+    } catch (error) {
+      this.fail(res, error);
+    }
+  }
+
+  private site(id: string): Site {
+    const site = this.sites.get(id);
     if (!site) throw new FootfallError('unknown_site');
-    const metric = (query.get('metric') ?? 'total.views') as Metric;
-    if (!METRICS.includes(metric)) throw new FootfallError('invalid_query', `metric must be one of ${METRICS.join(', ')}.`);
-    const label = query.get('label') || defaultBadgeLabel(metric);
-    if (label.length > MAX_LABEL_LENGTH) throw new FootfallError('invalid_query', `label must be at most ${MAX_LABEL_LENGTH} characters.`);
-    const { counts } = await this.cache.get(site);
-    const svg = renderBadge(label, metricValue(counts, metric));
-    res.writeHead(200, { 'Content-Type': 'image/svg+xml; charset=utf-8', 'Content-Length': Buffer.byteLength(svg), ...PUBLIC_HEADERS });
-    res.end(svg);
+    return site;
+  }
+
+  /** The `path` query parameter, normalised; undefined when absent. */
+  private path(rawQuery: string | undefined): string | undefined {
+    if (rawQuery === undefined || !rawQuery.includes('path=')) return undefined;
+    const raw = new URLSearchParams(rawQuery).get('path');
+    if (raw === null) return undefined;
+    const path = normalisePath(raw);
+    if (path === undefined) throw new FootfallError('invalid_query', 'path must start with / and be at most 2048 characters.');
+    return path;
+  }
+
+  private fail(res: ServerResponse, error: unknown): void {
+    const failure = asFootfallError(error);
+    if (failure.code === 'internal_error') this.log.error({ err: error }, 'read failed');
+    sendError(res, failure, { 'Access-Control-Allow-Origin': '*' });
   }
 }

@@ -25,6 +25,8 @@ interface SiteWatch {
   lastRead: number;
   /** Room → figures last pushed there. */
   pushed: Map<string, string>;
+  /** A push due as soon as the interval since the last read allows. */
+  timer?: NodeJS.Timeout;
 }
 
 /** Online figures fall without any hit, so a watched site is re-read at least this often. */
@@ -86,15 +88,23 @@ export class PushScheduler {
         watch.pushed.delete(pageRoom(site, path));
       }
     }
-    if (watch.plain <= 0 && watch.paths.size === 0) this.watched.delete(site);
-    else watch.dirty = true;
+    if (watch.plain <= 0 && watch.paths.size === 0) {
+      clearTimeout(watch.timer);
+      this.watched.delete(site);
+    } else watch.dirty = true;
   }
 
   /** Change notices from any instance. */
   changed(sites: string[]): void {
     for (const site of sites) {
       const watch = this.watched.get(site);
-      if (watch) watch.dirty = true;
+      if (!watch) continue;
+      watch.dirty = true;
+      // Push as soon as the last read is one interval old, not at the next tick.
+      watch.timer ??= setTimeout(() => {
+        watch.timer = undefined;
+        if (this.watched.get(site) === watch) void this.push(site, watch, this.clock());
+      }, Math.max(0, watch.lastRead + this.options.intervalMs - this.clock()));
     }
   }
 
@@ -105,6 +115,7 @@ export class PushScheduler {
 
   close(): void {
     clearInterval(this.timer);
+    for (const watch of this.watched.values()) clearTimeout(watch.timer);
   }
 
   /** Reads every watched site that changed (or is due for a refresh) and pushes what differs. */
@@ -113,7 +124,10 @@ export class PushScheduler {
     this.ticking = true;
     try {
       const now = this.clock();
-      const due = [...this.watched].filter(([, watch]) => watch.dirty || now - watch.lastRead >= this.refreshMs);
+      const due = [...this.watched].filter(
+        ([, watch]) =>
+          watch.timer === undefined && now - watch.lastRead >= (watch.dirty ? this.options.intervalMs : this.refreshMs),
+      );
       await Promise.all(due.map(([site, watch]) => this.push(site, watch, now)));
     } finally {
       this.ticking = false;

@@ -9,14 +9,9 @@ import type { Site } from '../counting/site.js';
 import { FootfallError } from '../errors.js';
 import type { Figures, Store } from '../store/store.js';
 import type { AuditTrail } from './audit-trail.js';
+import { IMPORTED_DAY_KEEP_UNTIL } from '../counting/periods.js';
 import { describeProblems, parseHistoryCsv, type HistoryRow } from './history-csv.js';
 
-/**
- * Imported days are kept as long as the site: the store remembers each day's import so that a
- * second import of the same file replaces it instead of adding to all-time figures, and a day
- * dropped after the usual 400 days would be counted again. One small row per day.
- */
-export const IMPORTED_DAY_KEEP_UNTIL = Date.UTC(9999, 11, 31);
 
 export interface HistoryChange {
   date: string;

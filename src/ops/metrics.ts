@@ -32,11 +32,11 @@ export interface Metrics {
   readonly liveConnections: Gauge;
   readonly pushes: PromCounter;
   /**
-   * Counts one request of a known site in `footfall_site_hits_total`. The first `siteLimit`
-   * distinct sites seen since start get their own label; later ones share `site="other"`, so a
-   * server with thousands of sites does not flood Prometheus with series.
+   * Counts one ingest request by result and, for a known site, in `footfall_site_hits_total`.
+   * The first `siteLimit` distinct sites seen since start get their own label; later ones share
+   * `site="other"`, so a server with thousands of sites does not flood Prometheus with series.
    */
-  recordSiteHit(site: string, result: HitResult): void;
+  recordHit(result: HitResult, knownSite?: string): void;
 }
 
 export interface MetricsOptions {
@@ -50,6 +50,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   collectDefaultMetrics({ register: registry, prefix: 'footfall_process_' });
   const siteLimit = options.siteLimit ?? 100;
   const labelled = new Set<string>();
+  const children = new Map<string, { inc(): void }>();
+  const hits = new PromCounter({ name: 'footfall_hits_total', help: 'Hit and ping requests by result.', labelNames: ['result'], registers: [registry] });
   const siteHits = new PromCounter({
     name: 'footfall_site_hits_total',
     help: `Hit and ping requests of known sites by site and result; past ${siteLimit} sites the rest count as site="${OTHER_SITE_LABEL}".`,
@@ -59,11 +61,20 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   return {
     registry,
     siteHits,
-    recordSiteHit(site, result) {
-      if (!labelled.has(site) && labelled.size < siteLimit) labelled.add(site);
-      siteHits.inc({ site: labelled.has(site) ? site : OTHER_SITE_LABEL, result });
+    hits,
+    recordHit(result, knownSite) {
+      // Label lookups hash their values on every call: the hot path keeps the children.
+      let child = children.get(result);
+      if (!child) children.set(result, (child = hits.labels({ result })));
+      child.inc();
+      if (knownSite === undefined) return;
+      if (!labelled.has(knownSite) && labelled.size < siteLimit) labelled.add(knownSite);
+      const site = labelled.has(knownSite) ? knownSite : OTHER_SITE_LABEL;
+      const key = `${site}\n${result}`;
+      let siteChild = children.get(key);
+      if (!siteChild) children.set(key, (siteChild = siteHits.labels({ site, result })));
+      siteChild.inc();
     },
-    hits: new PromCounter({ name: 'footfall_hits_total', help: 'Hit and ping requests by result.', labelNames: ['result'], registers: [registry] }),
     flushSeconds: new Histogram({
       name: 'footfall_flush_duration_seconds',
       help: 'Time to write one flush of batches to the store.',
