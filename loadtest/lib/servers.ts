@@ -1,0 +1,185 @@
+/**
+ * The processes a bench measures, each a child of the bench: footfall (on SQLite in a temp
+ * file, or on a redis-server of its own), and the bare `node:http` ceiling. Children are tracked
+ * (test/support/child-processes.ts), so a failing or interrupted bench leaves none behind.
+ */
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { spawnTracked, stopChild } from '../../test/support/child-processes.js';
+import { freePort } from '../../test/support/free-port.js';
+import { startRedis, type RedisProcess } from '../../test/support/redis-server.js';
+import { BENCH_ORIGIN, BENCH_SITE, BENCH_TIMEZONE } from './traffic.js';
+
+export const ROOT = path.resolve(import.meta.dirname, '..', '..');
+/** footfall as built for the bench: `tsc -p tsconfig.build.json --outDir dist/bench`. */
+const BUILT_MAIN = path.join(ROOT, 'dist', 'bench', 'src', 'main.js');
+const SOURCE_MAIN = path.join(ROOT, 'src', 'main.ts');
+
+export interface Target {
+  /** `bare`, `footfall-sqlite`, `footfall-redis`. */
+  readonly name: string;
+  readonly port: number;
+  readonly pid: number;
+  readonly child: ChildProcess;
+  /** Lines the process printed (stdout and stderr), for errors. */
+  readonly output: string[];
+  stop(): Promise<void>;
+}
+
+export type Runtime = 'dist' | 'tsx';
+
+/**
+ * Builds footfall once into dist/bench (the tree as it is now: other engineers' edits made
+ * after this are not measured). tsc emits even with type errors elsewhere; only a missing
+ * main.js is fatal. Returns how footfall will be run.
+ */
+export function buildFootfall(useTsx: boolean): { runtime: Runtime; command: string } {
+  if (!useTsx) {
+    try {
+      execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--outDir', 'dist/bench'], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: 180_000,
+      });
+    } catch (error) {
+      const out = String((error as { stdout?: Buffer }).stdout ?? '');
+      process.stderr.write(`tsc reported errors (building anyway):\n${out.split('\n').slice(0, 10).join('\n')}\n`);
+    }
+    if (existsSync(BUILT_MAIN)) return { runtime: 'dist', command: 'node dist/bench/src/main.js' };
+    process.stderr.write('no dist/bench/src/main.js: falling back to tsx\n');
+  }
+  return { runtime: 'tsx', command: 'node --import tsx src/main.ts' };
+}
+
+function collect(child: ChildProcess, output: string[], onLine?: (line: string) => void): void {
+  for (const stream of [child.stdout, child.stderr]) {
+    let rest = '';
+    stream?.setEncoding('utf8');
+    stream?.on('data', (chunk: string) => {
+      const lines = (rest + chunk).split('\n');
+      rest = lines.pop() ?? '';
+      for (const line of lines) {
+        if (output.length < 500) output.push(line);
+        onLine?.(line);
+      }
+    });
+  }
+}
+
+async function waitForHttp(port: number, pathname: string, child: ChildProcess, output: string[], timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`process exited before answering:\n${output.join('\n')}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}${pathname}`, { signal: AbortSignal.timeout(1000) });
+      await res.arrayBuffer();
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await delay(50);
+  }
+  throw new Error(`no answer on 127.0.0.1:${port}${pathname} within ${timeoutMs} ms:\n${output.join('\n')}`);
+}
+
+function target(name: string, port: number, child: ChildProcess, output: string[], cleanup: () => void = () => undefined): Target {
+  return {
+    name,
+    port,
+    pid: child.pid!,
+    child,
+    output,
+    async stop() {
+      // SIGTERM first: footfall flushes and, under --cpu-prof, writes its profile on exit.
+      await stopChild(child, { timeoutMs: 15_000 });
+      cleanup();
+    },
+  };
+}
+
+/** Starts the bare `node:http` ceiling (bare-server.ts). */
+export async function startBare(): Promise<Target> {
+  const port = await freePort();
+  const child = spawnTracked(process.execPath, ['--import', 'tsx', path.join(ROOT, 'loadtest', 'lib', 'bare-server.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  collect(child, output);
+  await waitForHttp(port, '/', child, output);
+  return target('bare', port, child, output);
+}
+
+export interface FootfallOptions {
+  store: 'sqlite' | 'redis';
+  runtime: Runtime;
+  /** For `redis`: the URL footfall connects to (its own redis-server, or a counting proxy). */
+  redisUrl?: string;
+  /** Extra environment (overrides the bench defaults). */
+  env?: Record<string, string>;
+  /** Directory for `--cpu-prof` output; no profiling when absent. */
+  cpuProfDir?: string;
+  /** Name for the profile file. */
+  profileName?: string;
+  /** More node flags (e.g. `--inspect=127.0.0.1:0`). */
+  nodeArgs?: string[];
+}
+
+/**
+ * Starts footfall with the bench site (origin https://bench.example.com), rate limit off,
+ * X-Forwarded-For trusted one hop (visitors differ by address), logs at warn.
+ */
+export async function startFootfall(options: FootfallOptions): Promise<Target> {
+  const port = await freePort();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'footfall-bench-'));
+  const sitesFile = path.join(dir, 'sites.json');
+  writeFileSync(sitesFile, JSON.stringify([{ id: BENCH_SITE, origins: [BENCH_ORIGIN], timezone: BENCH_TIMEZONE }]));
+  const store = options.store === 'sqlite' ? `sqlite:${path.join(dir, 'footfall.db')}` : options.redisUrl;
+  if (store === undefined) throw new Error('startFootfall: redis needs redisUrl');
+  const profiling = options.cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`, `--cpu-prof-name=${options.profileName ?? 'footfall'}.cpuprofile`];
+  const main = options.runtime === 'dist' ? [BUILT_MAIN] : ['--import', 'tsx', SOURCE_MAIN];
+  const child = spawnTracked(process.execPath, [...profiling, ...(options.nodeArgs ?? []), ...main], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      FOOTFALL_STORE: store,
+      FOOTFALL_LOG_LEVEL: 'warn',
+      FOOTFALL_RATE_LIMIT: '0',
+      FOOTFALL_TRUST_PROXY: '1',
+      FOOTFALL_SITES_FILE: sitesFile,
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  collect(child, output);
+  try {
+    await waitForHttp(port, '/readyz', child, output);
+  } catch (error) {
+    await stopChild(child, { signal: 'SIGKILL' });
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return target(`footfall-${options.store}`, port, child, output, () => rmSync(dir, { recursive: true, force: true }));
+}
+
+/** A fresh redis-server on a free port (never the shared one on 6379). */
+export function startBenchRedis(): Promise<RedisProcess> {
+  return startRedis({ args: ['--save', '', '--appendonly', 'no'] });
+}
+
+/** `redis-server --version`, e.g. `7.0.15`. */
+export function redisVersion(): string {
+  try {
+    return /v=(\S+)/.exec(execFileSync('redis-server', ['--version'], { encoding: 'utf8' }))?.[1] ?? 'unknown';
+  } catch {
+    return 'not installed';
+  }
+}
