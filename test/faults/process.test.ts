@@ -145,6 +145,8 @@ describe('footfall processes', function () {
     assert.ok(took < 10_000, `stopped in ${took} ms`);
     assert.ok(accepted > 100, `${accepted} hits answered 202`);
     assert.equal(refused, 0);
-    assert.equal((await storedViews(storeUrl)) - before, accepted, 'every hit answered 202 was written');
+    const stored = (await storedViews(storeUrl)) - before;
+    console.log(`      ${storeUrl.split(':')[0]}: ${accepted} answered 202, ${stored} stored, exit ${code} after ${took} ms`);
+    assert.equal(stored, accepted, 'every hit answered 202 was written');
   }
 });

@@ -59,6 +59,7 @@ describe('Redis outage', function () {
       if (after.total.views === 20 + accepted && server.counter.writer.entries === 0) break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
+    console.log(`      ${20 + accepted} answered 202 (${accepted} while Redis was down), ${after.total.views} counted after its restart`);
     assert.equal(after.total.views, 20 + accepted, 'every hit answered 202 counted once');
     // Visitors are a HyperLogLog estimate (standard error 0.81%).
     assert.ok(Math.abs(after.today.visitors - (20 + accepted)) <= 0.02 * (20 + accepted), `visitors ${after.today.visitors}`);

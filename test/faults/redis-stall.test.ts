@@ -60,6 +60,7 @@ describe('Redis stalled (SIGSTOP)', function () {
       if (after.total.views === before.total.views + accepted) break;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
+    console.log(`      ${accepted} answered 202 while Redis was stopped (slowest ${slowest} ms, ${unavailable} answered 503), ${after.total.views - before.total.views} counted after it resumed`);
     assert.equal(after.total.views, before.total.views + accepted, `every accepted hit once (503s: ${unavailable})`);
   });
 });
