@@ -5,10 +5,9 @@
  * The ratio footfall / bare is taken within each run, then the median over runs.
  */
 import { hitRequest, runPhase, type PhaseResult } from '../lib/load.js';
-import { startScenarioFootfall, type ProfiledTarget } from '../lib/profiled-footfall.js';
+import { compareWithBare, ratiosToBare } from '../lib/compare-with-bare.js';
 import type { Scenario, ScenarioReport, TargetCheck } from '../lib/scenario.js';
-import { startBare, startBenchRedis, type Target } from '../lib/servers.js';
-import { median, round } from '../lib/stats.js';
+import { median } from '../lib/stats.js';
 
 interface TargetRun {
   saturated: PhaseResult;
@@ -22,41 +21,15 @@ const ERROR_LIMIT_PERCENT = 1;
 
 export const ingest: Scenario = async (context) => {
   const { options, log } = context;
-  const redis = options.stores.includes('redis') ? await startBenchRedis() : undefined;
-  const targets: Target[] = [];
-  const footfalls: ProfiledTarget[] = [];
-  try {
-    targets.push(await startBare());
-    for (const store of options.stores) {
-      const footfall = await startScenarioFootfall(context, `ingest-${store}`, { store, ...(redis ? { redisUrl: redis.url } : {}) });
-      footfalls.push(footfall);
-      targets.push(footfall);
-    }
-    const runs: Array<Map<string, TargetRun>> = [];
-    for (let run = 0; run < options.runs; run++) {
-      const results = new Map<string, TargetRun>();
-      // Rotate the order each run so that drift on a shared machine does not favour one target.
-      const order = targets.map((_, i) => targets[(i + run) % targets.length]!);
-      for (const target of order) {
-        const phase = { port: target.port, connections: options.connections, warmupS: options.warmupS, durationS: options.durationS, serverPid: target.pid };
-        const saturated = await runPhase({ ...phase, request: hitRequest(run + 1) });
-        const rate = Math.max(1, Math.round(saturated.okRps / 2));
-        const fixed = await runPhase({ ...phase, rate, request: hitRequest(run + 101) });
-        results.set(target.name, { saturated, fixed });
-        log(`ingest run ${run + 1}/${options.runs} ${target.name}: ${saturated.okRps} req/s saturated, p99 ${fixed.latencyMs.p99} ms at ${rate} req/s`);
-      }
-      runs.push(results);
-    }
-    const profiles = [];
-    for (const footfall of footfalls) {
-      const summary = await footfall.finish();
-      if (summary) profiles.push(summary);
-    }
-    return report(runs, targets.map((t) => t.name), options.stores, profiles);
-  } finally {
-    for (const target of targets) await target.stop();
-    await redis?.stop();
-  }
+  const { names, runs, profiles } = await compareWithBare<TargetRun>(context, 'ingest', async (target, run) => {
+    const phase = { port: target.port, connections: options.connections, warmupS: options.warmupS, durationS: options.durationS, serverPid: target.pid };
+    const saturated = await runPhase({ ...phase, request: hitRequest(run + 1) });
+    const rate = Math.max(1, Math.round(saturated.okRps / 2));
+    const fixed = await runPhase({ ...phase, rate, request: hitRequest(run + 101) });
+    log(`ingest run ${run + 1}/${options.runs} ${target.name}: ${saturated.okRps} req/s saturated, p99 ${fixed.latencyMs.p99} ms at ${rate} req/s`);
+    return { saturated, fixed };
+  });
+  return report(runs, names, options.stores, profiles);
 };
 
 function report(runs: Array<Map<string, TargetRun>>, names: string[], stores: string[], profiles: ScenarioReport['profiles']): ScenarioReport {
@@ -81,18 +54,7 @@ function report(runs: Array<Map<string, TargetRun>>, names: string[], stores: st
       statuses: runs[0]!.get(name)!.saturated.statuses,
     };
   }
-  const ratios: Record<string, number> = {};
-  const ratioRuns: Record<string, number[]> = {};
-  for (const store of stores) {
-    const name = `footfall-${store}`;
-    ratioRuns[store] = runs.map((r) => round(r.get(name)!.saturated.okRps / r.get('bare')!.saturated.okRps, 3));
-    ratios[store] = round(median(ratioRuns[store]!), 3);
-  }
-  const cpuRatios: Record<string, number> = {};
-  for (const store of stores) {
-    const perCore = (run: Map<string, TargetRun>, name: string) => run.get(name)!.saturated.okRps / (run.get(name)!.saturated.serverCpuPercent ?? Number.NaN);
-    cpuRatios[store] = round(median(runs.map((r) => perCore(r, `footfall-${store}`) / perCore(r, 'bare'))), 3);
-  }
+  const { ratioRuns, ratios, cpuRatios } = ratiosToBare(runs, stores, (run) => run.saturated);
   const targets: TargetCheck[] = [];
   for (const store of stores) {
     const name = `footfall-${store}`;
