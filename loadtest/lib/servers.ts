@@ -133,6 +133,12 @@ export interface FootfallOptions {
  * Starts footfall with the bench site (origin https://bench.example.com), rate limit off,
  * X-Forwarded-For trusted one hop (visitors differ by address), logs at warn.
  */
+/**
+ * The V8 flags footfall runs with in production (`npm run serve`, the Dockerfile's CMD): a
+ * small young generation holds memory per live connection under 15 KB at no measured cost.
+ */
+const PRODUCTION_NODE_ARGS = ['--max-semi-space-size=8'];
+
 export async function startFootfall(options: FootfallOptions): Promise<Target> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'footfall-bench-'));
@@ -142,7 +148,7 @@ export async function startFootfall(options: FootfallOptions): Promise<Target> {
   if (store === undefined) throw new Error('startFootfall: redis needs redisUrl');
   const profiling = options.cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`, `--cpu-prof-name=${options.profileName ?? 'footfall'}.cpuprofile`];
   const main = options.runtime === 'dist' ? [BUILT_MAIN] : ['--import', 'tsx', SOURCE_MAIN];
-  const child = spawnTracked(process.execPath, [...profiling, ...(options.nodeArgs ?? []), ...main], {
+  const child = spawnTracked(process.execPath, [...profiling, ...PRODUCTION_NODE_ARGS, ...(options.nodeArgs ?? []), ...main], {
     cwd: ROOT,
     env: {
       ...process.env,
