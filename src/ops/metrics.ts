@@ -18,7 +18,7 @@ export type HitResult =
   | 'store_unavailable';
 
 /** The `site` label of every site past `siteLimit` distinct ones. */
-export const OTHER_SITE_LABEL = 'other';
+export const OTHER_SITE_LABEL = '_other';
 
 export interface Metrics {
   readonly registry: Registry;
@@ -34,7 +34,8 @@ export interface Metrics {
   /**
    * Counts one ingest request by result and, for a known site, in `footfall_site_hits_total`.
    * The first `siteLimit` distinct sites seen since start get their own label; later ones share
-   * `site="other"`, so a server with thousands of sites does not flood Prometheus with series.
+   * `site="_other"`, a name no site id can take, so a server with thousands of sites does not
+   * flood Prometheus with series.
    */
   recordHit(result: HitResult, knownSite?: string): void;
 }

@@ -1,4 +1,4 @@
-/** `/metrics`: per-site hit series, folded into site="other" past FOOTFALL_METRICS_SITE_LIMIT. */
+/** `/metrics`: per-site hit series, folded into site="_other" past FOOTFALL_METRICS_SITE_LIMIT. */
 import { strict as assert } from 'node:assert';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -21,7 +21,7 @@ describe('per-site metrics', () => {
     return found;
   }
 
-  it('labels the first sites by name, the rest as other, and never an unknown id', async () => {
+  it('labels the first sites by name, the rest as _other, and never an unknown id', async () => {
     await postHit(server, 'site-a');
     await postHit(server, 'site-a', { userAgent: 'Googlebot/2.1 (+http://www.google.com/bot.html)' });
     await postHit(server, 'site-b', { origin: 'https://evil.example' });
@@ -33,7 +33,7 @@ describe('per-site metrics', () => {
     assert.equal(found.get('site="site-a",result="counted"'), 1);
     assert.equal(found.get('site="site-a",result="bot"'), 1);
     assert.equal(found.get('site="site-b",result="origin_not_allowed"'), 1);
-    assert.equal(found.get('site="other",result="counted"'), 2, 'the third site is past the limit of 2');
+    assert.equal(found.get('site="_other",result="counted"'), 2, 'the third site is past the limit of 2');
     assert.ok(![...found.keys()].some((labels) => labels.includes('made-up') || labels.includes('site-c')), [...found.keys()].join(' '));
     const text = await (await fetch(`${server.url}/metrics`)).text();
     assert.match(text, /^footfall_hits_total\{result="unknown_site"\} 2$/m);
