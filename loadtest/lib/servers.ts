@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { spawnTracked, stopChild } from '../../test/support/child-processes.js';
+import { onOutputLines, spawnTracked, stopChild } from '../../test/support/child-processes.js';
 import { freePort } from '../../test/support/free-port.js';
 import { startRedis, type RedisProcess } from '../../test/support/redis-server.js';
 import { BENCH_ORIGIN, BENCH_SITE, BENCH_TIMEZONE } from './traffic.js';
@@ -54,19 +54,11 @@ export function buildFootfall(useTsx: boolean): { runtime: Runtime; command: str
   return { runtime: 'tsx', command: 'node --import tsx src/main.ts' };
 }
 
-function collect(child: ChildProcess, output: string[], onLine?: (line: string) => void): void {
-  for (const stream of [child.stdout, child.stderr]) {
-    let rest = '';
-    stream?.setEncoding('utf8');
-    stream?.on('data', (chunk: string) => {
-      const lines = (rest + chunk).split('\n');
-      rest = lines.pop() ?? '';
-      for (const line of lines) {
-        if (output.length < 500) output.push(line);
-        onLine?.(line);
-      }
-    });
-  }
+/** Keeps the first 500 lines of `child`'s output for the error shown if it fails to start. */
+function collect(child: ChildProcess, output: string[]): void {
+  onOutputLines(child, (line) => {
+    if (output.length < 500) output.push(line);
+  });
 }
 
 async function waitForHttp(port: number, pathname: string, child: ChildProcess, output: string[], timeoutMs = 20_000): Promise<void> {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { PACKAGE_ROOT } from '../../src/paths.js';
-import { spawnTracked, stopChild } from '../support/child-processes.js';
+import { onOutputLines, spawnTracked, stopChild } from '../support/child-processes.js';
 
 const WRITER = path.join(PACKAGE_ROOT, 'test', 'store', 'fixtures', 'sqlite-writer.ts');
 const CHUNK = 10;
@@ -44,13 +44,7 @@ describe('SQLite under repeated kill -9', function () {
     for (let kill = 0; kill < KILLS; kill++) {
       const child = spawnTracked(process.execPath, ['--import', 'tsx', WRITER, file, 'kill-test', String(CHUNK)], { stdio: ['ignore', 'pipe', 'inherit'] });
       const progress: Array<{ at: number; recorded: number }> = [];
-      let rest = '';
-      child.stdout?.setEncoding('utf8');
-      child.stdout?.on('data', (chunk: string) => {
-        const lines = (rest + chunk).split('\n');
-        rest = lines.pop() ?? '';
-        for (const line of lines) progress.push({ at: Date.now(), recorded: Number(line.split(' ')[1]) });
-      });
+      onOutputLines(child, (line) => progress.push({ at: Date.now(), recorded: Number(line.split(' ')[1]) }), ['stdout']);
       try {
         const started = Date.now();
         while (progress.length === 0 && Date.now() - started < 20_000) await new Promise((resolve) => setTimeout(resolve, 10));

@@ -51,6 +51,27 @@ export function track<T extends ChildProcess>(child: T): T {
   return child;
 }
 
+/**
+ * Calls `onLine` with each complete line `child` writes to the given streams (stdout and stderr
+ * by default); a line split across two chunks is delivered once, whole.
+ */
+export function onOutputLines(
+  child: ChildProcess,
+  onLine: (line: string) => void,
+  streams: ReadonlyArray<'stdout' | 'stderr'> = ['stdout', 'stderr'],
+): void {
+  for (const name of streams) {
+    const stream = child[name];
+    let rest = '';
+    stream?.setEncoding('utf8');
+    stream?.on('data', (chunk: string) => {
+      const lines = (rest + chunk).split('\n');
+      rest = lines.pop() ?? '';
+      lines.forEach((line) => onLine(line));
+    });
+  }
+}
+
 /** Stop tracking `child` (e.g. a process deliberately left to outlive a test). */
 export function untrack(child: ChildProcess): void {
   tracked.delete(child);

@@ -5,7 +5,7 @@
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { PACKAGE_ROOT } from '../../src/paths.js';
-import { spawnTracked, stopChild, waitForExit } from './child-processes.js';
+import { onOutputLines, spawnTracked, stopChild, waitForExit } from './child-processes.js';
 import { freePort } from './free-port.js';
 
 export interface ServerProcess {
@@ -38,15 +38,7 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
         resolve();
       }
     };
-    for (const stream of [child.stdout, child.stderr]) {
-      let rest = '';
-      stream?.setEncoding('utf8');
-      stream?.on('data', (chunk: string) => {
-        const lines = (rest + chunk).split('\n');
-        rest = lines.pop() ?? '';
-        lines.forEach(onLine);
-      });
-    }
+    onOutputLines(child, onLine);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`footfall exited with ${code} before listening:\n${output.join('\n')}`));
