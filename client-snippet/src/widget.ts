@@ -15,6 +15,19 @@ const ROW = `<div class=r><dt></dt><dd>${PLACEHOLDER}</dd></div>`;
 const SKELETON = `<style>${css}</style><div class=box part=box><div class=t></div><dl><div class="r on"><dt></dt><dd>${PLACEHOLDER}</dd></div>${ROW}${ROW}${ROW}</dl><div class=sr aria-live=polite></div></div>`;
 
 /**
+ * One `.dark` rule serves both themes: "dark" sets it once, "auto" keeps it in step with the
+ * visitor's system setting, also when that changes while the page is open.
+ */
+function followTheme(box: HTMLElement, theme: string | null): void {
+  if (theme == 'dark') box.classList.add('dark');
+  if (theme != 'auto') return;
+  const system = matchMedia('(prefers-color-scheme: dark)');
+  const follow = () => box.classList.toggle('dark', system.matches);
+  follow();
+  system.addEventListener('change', follow);
+}
+
+/**
  * Renders the widget into `host` (`[data-footfall-widget]`). Reads `data-lang`,
  * `data-metric` ("views", the default, or "visitors") and `data-theme` ("light", "dark",
  * "auto").
@@ -28,8 +41,7 @@ export function mountWidget(host: HTMLElement): View {
   root.innerHTML = SKELETON;
   const box = root.lastElementChild as HTMLElement;
   box.lang = lang;
-  const theme = host.getAttribute('data-theme');
-  if (theme == 'dark' || theme == 'auto') box.classList.add(theme);
+  followTheme(box, host.getAttribute('data-theme'));
   box.querySelectorAll('.t,dt').forEach((el, i) => (el.textContent = labels[i]!));
   const cells = box.querySelectorAll<HTMLElement>('dd');
   const say = announcer(box.querySelector('.sr') as HTMLElement);

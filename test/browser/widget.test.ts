@@ -26,6 +26,9 @@ const ARTICLE = '/tin-tuc/ra-quan-nao-vet';
 const BASELINE = { views: 1_234_566, visitors: 45_000 };
 /** Fixed rows and px sizes (client-snippet/src/widget.css): the height pages reserve. */
 const WIDGET_HEIGHT = 184;
+/** `--bg` of the light and dark themes (client-snippet/src/widget.css). */
+const LIGHT_BACKGROUND = 'rgb(255, 255, 255)';
+const DARK_BACKGROUND = 'rgb(24, 33, 45)';
 
 describe('browser: the footer widget', () => {
   let server: TestServer | undefined;
@@ -160,14 +163,18 @@ describe('browser: the footer widget', () => {
     const english = new Intl.NumberFormat('en-US');
     assert.deepEqual(figures.slice(1), [english.format(now.today.visitors), english.format(now.week.visitors), english.format(now.total.visitors)]);
     assert.match(figures[3]!, /^45,0\d\d$/);
-    const background = await page.locator('#en .box').evaluate((box) => box.ownerDocument.defaultView.getComputedStyle(box).backgroundColor);
-    assert.equal(background, 'rgb(24, 33, 45)');
+    const background = (on: Page) => on.locator('#en .box').evaluate((box) => box.ownerDocument.defaultView.getComputedStyle(box).backgroundColor);
+    assert.equal(await background(page), DARK_BACKGROUND);
     assert.deepEqual(errors, []);
     await screenshotOf(page, '#en .box', 'widget-en-dark.png');
 
     const light = await visit(`${host!.origin}/en`);
     await waitFor('figures', () => widgetFigures(light.page, '#en'), (f) => f[3] !== '—');
+    assert.equal(await background(light.page), LIGHT_BACKGROUND);
     await screenshotOf(light.page, '#en .box', 'widget-en.png');
+
+    await page.emulateMedia({ colorScheme: 'light' });
+    assert.equal(await background(page), LIGHT_BACKGROUND, 'an open page follows the system switching to light');
   });
 
   it("is not changed by the host page's hostile CSS", async () => {
