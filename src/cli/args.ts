@@ -32,11 +32,16 @@ export function wholeNumber(name: string, value: string | undefined, min: number
   return n;
 }
 
-/** Exactly `names.length` positionals, or a usage error naming what is missing or extra. */
-export function positionals(command: string, given: string[], names: string[]): string[] {
+/**
+ * All the `names` positionals and at most the `optional` ones after them, or a usage error
+ * naming what is missing or extra.
+ */
+export function positionals(command: string, given: string[], names: string[], optional: string[] = []): string[] {
   if (given.length < names.length) {
-    throw usageError(`missing ${names.slice(given.length).join(' and ')}. Usage: footfall ${command} ${names.join(' ')}; see --help.`);
+    const usage = [...names, ...optional.map((name) => `[${name}]`)].join(' ');
+    throw usageError(`missing ${names.slice(given.length).join(' and ')}. Usage: footfall ${command} ${usage}; see --help.`);
   }
-  if (given.length > names.length) throw usageError(`unexpected argument "${given[names.length]}". See 'footfall ${command} --help'.`);
+  const most = names.length + optional.length;
+  if (given.length > most) throw usageError(`unexpected argument "${given[most]}". See 'footfall ${command} --help'.`);
   return given;
 }

@@ -4,7 +4,7 @@ import { createReadStream, createWriteStream, fstatSync, statSync } from 'node:f
 import type { Readable, Writable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { DumpError, exportDump, importDump, type DumpSource } from '../ops/store-dump.js';
-import { COMMON_OPTIONS, parseCommand } from './args.js';
+import { COMMON_OPTIONS, parseCommand, positionals } from './args.js';
 import { CliError, EXIT, println, usageError, type CliIo, type Command } from './cli-io.js';
 import { HELP } from './help.js';
 import { withStore } from './open-store.js';
@@ -14,12 +14,12 @@ const IMPORT_OPTIONS = { ...COMMON_OPTIONS, replace: { type: 'boolean' }, 'dry-r
 
 /** `footfall export [--site ID]… [-o FILE]`: the store as NDJSON on stdout or in FILE. */
 export const exportCommand: Command = async (args, io, log) => {
-  const { values, positionals } = parseCommand('export', args, EXPORT_OPTIONS);
+  const { values, positionals: given } = parseCommand('export', args, EXPORT_OPTIONS);
   if (values.help) {
     println(io.stdout, HELP.export);
     return EXIT.ok;
   }
-  if (positionals.length > 0) throw usageError(`unexpected argument "${positionals[0]}". See 'footfall export --help'.`);
+  positionals('export', given, []);
   if (values.output === undefined && io.stdout.isTTY) {
     throw usageError('the dump is for a file, not the terminal: redirect it (footfall export > dump.ndjson) or use --output FILE.');
   }
@@ -75,13 +75,13 @@ function sourceOf(io: CliIo, file: string | undefined): DumpSource {
 
 /** `footfall import [FILE] [--replace] [--dry-run]`: a dump into the store. */
 export const importCommand: Command = async (args, io, log) => {
-  const { values, positionals } = parseCommand('import', args, IMPORT_OPTIONS);
+  const { values, positionals: given } = parseCommand('import', args, IMPORT_OPTIONS);
   if (values.help) {
     println(io.stdout, HELP.import);
     return EXIT.ok;
   }
-  if (positionals.length > 1) throw usageError(`unexpected argument "${positionals[1]}". See 'footfall import --help'.`);
-  const source = sourceOf(io, positionals[0]);
+  positionals('import', given, [], ['FILE']);
+  const source = sourceOf(io, given[0]);
   const dryRun = values['dry-run'] === true;
   return withStore(io, values.store, log, async ({ store }) => {
     let summary;
@@ -93,7 +93,7 @@ export const importCommand: Command = async (args, io, log) => {
       });
     } catch (error) {
       if (!(error instanceof DumpError)) throw error;
-      const where = positionals[0] ?? 'stdin';
+      const where = given[0] ?? 'stdin';
       const nothing = source.rereadable || dryRun ? 'Nothing was imported.' : 'Sites on the lines before it were imported; nothing after.';
       throw new CliError(error.code === 'site_exists' ? EXIT.conflict : EXIT.refused, `${where}: ${error.message}. ${nothing}`);
     }

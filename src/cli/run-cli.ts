@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../log.js';
 import { PACKAGE_ROOT } from '../paths.js';
-import { COMMON_OPTIONS, parseCommand } from './args.js';
+import { COMMON_OPTIONS, parseCommand, positionals } from './args.js';
 import { CliError, EXIT, println, usageError, type CliIo, type Command, type ExitCode } from './cli-io.js';
 import { HELP } from './help.js';
 
@@ -35,12 +35,12 @@ function version(): string {
 }
 
 async function serve(args: string[], io: CliIo, deps: CliDependencies): Promise<ExitCode | undefined> {
-  const { values, positionals } = parseCommand('serve', args, SERVE_OPTIONS);
+  const { values, positionals: given } = parseCommand('serve', args, SERVE_OPTIONS);
   if (values.help) {
     println(io.stdout, HELP.serve);
     return EXIT.ok;
   }
-  if (positionals.length > 0) throw usageError(`unexpected argument "${positionals[0]}". See 'footfall serve --help'.`);
+  positionals('serve', given, []);
   const env = {
     ...io.env,
     ...(values.store === undefined ? {} : { FOOTFALL_STORE: values.store }),

@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { compareText } from '../store/figures.js';
-import { COMMON_OPTIONS, parseCommand, wholeNumber } from './args.js';
+import { COMMON_OPTIONS, parseCommand, positionals, wholeNumber } from './args.js';
 import { CliError, EXIT, println, usageError, type CliIo, type Command } from './cli-io.js';
 import { HELP } from './help.js';
 import { withStore, type OpenedStore } from './open-store.js';
@@ -17,12 +17,12 @@ const CLEAR = '\x1b[H\x1b[2J';
 
 /** `footfall status [--visitors] [--interval MS] [--once]` */
 export const statusCommand: Command = async (args, io, log) => {
-  const { values, positionals } = parseCommand('status', args, OPTIONS);
+  const { values, positionals: given } = parseCommand('status', args, OPTIONS);
   if (values.help) {
     println(io.stdout, HELP.status);
     return EXIT.ok;
   }
-  if (positionals.length > 0) throw usageError(`unexpected argument "${positionals[0]}". See 'footfall status --help'.`);
+  positionals('status', given, []);
   const intervalMs = wholeNumber('interval', values.interval, 100, 3_600_000) ?? 1000;
   const figure: Figure = values.visitors ? 'visitors' : 'views';
   // Installed before the store opens, so an early Ctrl-C still ends cleanly.

@@ -94,6 +94,21 @@ describe('footfall CLI', () => {
     }
   });
 
+  it('refuses arguments a command does not take, naming the first extra one, with exit 2', async () => {
+    const cases: Array<[string[], string]> = [
+      [['export', 'extra'], `unexpected argument "extra". See 'footfall export --help'.`],
+      [['import', 'dump.ndjson', 'extra'], `unexpected argument "extra". See 'footfall import --help'.`],
+      [['status', 'now'], `unexpected argument "now". See 'footfall status --help'.`],
+      [['serve', 'here'], `unexpected argument "here". See 'footfall serve --help'.`],
+      [['import-history', 'demo'], 'missing FILE.csv. Usage: footfall import-history SITE FILE.csv; see --help.'],
+    ];
+    const runs = await Promise.all(cases.map(([args]) => cli(args)));
+    cases.forEach(([, message], i) => {
+      expectCode(runs[i]!, 2);
+      assert.ok(runs[i]!.stderr.includes(message), runs[i]!.stderr);
+    });
+  });
+
   it('sites: adds, lists, updates and removes sites, audited as cli:<user>', async () => {
     const added = await cli(['sites', 'add', 'long-huu', '--origin', 'https://longhuu.example.vn', '--timezone', 'Asia/Ho_Chi_Minh', '--baseline-views', '4288000']);
     expectCode(added, 0);
