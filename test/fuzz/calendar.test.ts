@@ -170,6 +170,10 @@ describe('fuzz: the calendar in every zone, 1970–2100', () => {
         const change = firstChange(zone, Date.UTC(year, 0, 1), Date.UTC(year + 1, 0, 1));
         // Changes not on a quarter hour are the next test's business.
         fc.pre(change !== undefined && change % QUARTER_HOUR === 0 && !offQuarterHour(change, zone));
+        // A change that sets the clock back across midnight makes a date happen twice (Casey
+        // 2010-03-05 began at 13:00Z, broke off at 15:00Z back to the 4th, began again at 16:00Z):
+        // no single [start, end) holds both; 'dates a date that happens twice…' below pins that case.
+        fc.pre(wall(change - 1, zone).date <= wall(change, zone).date);
         for (const at of deltas.map((delta) => change + delta)) {
           const expected = wall(at, zone);
           assert.deepEqual(localInstant(at, zone), { date: expected.date, hour: expected.hour }, `${new Date(at).toISOString()} in ${zone}`);
@@ -200,6 +204,20 @@ describe('fuzz: the calendar in every zone, 1970–2100', () => {
       if (answer.date !== after.date || answer.hour !== after.hour) wrong.push(`${zone} 30 s after ${change}: ${JSON.stringify(answer)}, is ${JSON.stringify(after)}`);
     }
     assert.deepEqual(wrong, []);
+  });
+
+  it('dates a date that happens twice by the wall clock as the wall clock does (Casey, 2010-03-05)', () => {
+    // Casey set its clocks back from UTC+11 to UTC+8 at 2010-03-04T15:00Z, 02:00 local on the
+    // 5th: 13:00–15:00Z was already the 5th, 15:00–16:00Z the 4th again, then the 5th for good.
+    const zone = 'Antarctica/Casey';
+    for (const iso of ['2010-03-04T13:00:00Z', '2010-03-04T14:45:00Z', '2010-03-04T15:00:00Z', '2010-03-04T15:59:00Z', '2010-03-04T16:00:00Z']) {
+      const at = Date.parse(iso);
+      const expected = wall(at, zone);
+      assert.deepEqual(localInstant(at, zone), { date: expected.date, hour: expected.hour }, iso);
+    }
+    // The date's start is where it begins for good: its first stretch is dated right, and counted into it.
+    assert.equal(new Date(startOfDate('2010-03-05', zone)).toISOString(), '2010-03-04T16:00:00.000Z');
+    assert.equal(new Date(endOfDate('2010-03-04', zone)).toISOString(), '2010-03-04T16:00:00.000Z');
   });
 
   it('chains days: each ends where the next existing date starts, and a date that never happened lasts 0', () => {

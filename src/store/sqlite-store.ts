@@ -1,2 +1,0 @@
-/** `sqlite:PATH`, footfall's default store; it lives in ./sqlite, one file per concern. */
-export { openSqliteStore } from './sqlite/sqlite-store.js';
