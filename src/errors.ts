@@ -1,12 +1,14 @@
 /**
- * Every error a client can receive, with its HTTP status and a default message that says what
- * to fix. Handlers throw `FootfallError`; one writer turns it into
- * `{"error":{"code","message"}}`. Stack traces go to the log, never to a response.
+ * Every error a client can receive, over HTTP or as a live connection's `connect_error`, with
+ * its HTTP status and a default message that says what to fix. HTTP handlers throw
+ * `FootfallError` and one writer turns it into `{"error":{"code","message"}}`; live refusals
+ * are built by `liveRefusal`. Stack traces go to the log, never to a client.
  */
 export const ERRORS = {
   invalid_body: { status: 400, message: 'The request body is not valid.' },
   invalid_query: { status: 400, message: 'The query string is not valid.' },
   invalid_settings: { status: 400, message: 'The site settings are not valid.' },
+  invalid_auth: { status: 400, message: 'Connect with auth: {site: "<site id>", path?: "/page"}.' },
   unauthorized: { status: 401, message: 'Send the admin token as "Authorization: Bearer <token>".' },
   origin_not_allowed: { status: 403, message: 'This origin is not one of the site\'s origins.' },
   unknown_site: { status: 404, message: 'There is no site with this id.' },
@@ -17,6 +19,7 @@ export const ERRORS = {
     message: 'Send the body as application/json or text/plain.',
   },
   rate_limited: { status: 429, message: 'Too many page views from this visitor; try again later.' },
+  too_many_connections: { status: 429, message: 'This address has as many live connections open as it may; close one first.' },
   internal_error: { status: 500, message: 'Something went wrong on the server; it has been logged.' },
   store_unavailable: {
     status: 503,
@@ -43,6 +46,14 @@ export class FootfallError extends Error {
   toJSON(): { error: { code: ErrorCode; message: string } } {
     return { error: { code: this.code, message: this.message } };
   }
+}
+
+/**
+ * A refused live connection: Socket.IO gives the client `connect_error` with this message (the
+ * code, which clients switch on) and `data` (the code and the human message).
+ */
+export function liveRefusal(code: ErrorCode, message?: string): Error & { data: { code: ErrorCode; message: string } } {
+  return Object.assign(new Error(code), { data: { code, message: message ?? ERRORS[code].message } });
 }
 
 /** A problem with the configuration or the data files that must stop the start. */

@@ -1,7 +1,8 @@
 /**
- * The composition root: reads the configuration, starts the server, and handles signals. The
- * only module that reads `process.env` or calls `process.exit`. `footfall serve` (src/cli)
- * runs the same `runServer` with the environment it was given.
+ * The server's composition root: reads the configuration, starts the server, and handles
+ * signals. With src/cli/main.ts (the command line's root) the only modules that read
+ * `process.env`; the only one that calls `process.exit`. `footfall serve` runs the same
+ * `runServer` with the environment it was given.
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +11,7 @@ import { StartupError } from './errors.js';
 import { createLogger } from './log.js';
 import { startServer } from './server.js';
 
-/** A stop that takes longer than this is cut short; SPEC promises an exit within 10 s. */
+/** A stop that takes longer than this is cut short: footfall promises an exit within 10 s. */
 const HARD_STOP_MS = 9_500;
 
 /**

@@ -1,6 +1,7 @@
 /**
- * Prometheus metrics of one server. Each server has its own registry (tests run several in
- * one process), handed to the components that record into it.
+ * Prometheus metrics of one server, beside the logger: every layer may record into them. Each
+ * server has its own registry (tests run several in one process), handed to the components
+ * that record into it.
  */
 import { Counter as PromCounter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
@@ -23,12 +24,14 @@ export const OTHER_SITE_LABEL = '_other';
 export interface Metrics {
   readonly registry: Registry;
   readonly hits: PromCounter<'result'>;
-  /** `footfall_site_hits_total{site, result}`: record through `recordSiteHit`, which caps the labels. */
+  /** `footfall_site_hits_total{site, result}`: count through `countIngest`, which caps the labels. */
   readonly siteHits: PromCounter<'site' | 'result'>;
   readonly flushSeconds: Histogram;
   readonly storeErrors: PromCounter;
   readonly bufferEntries: Gauge;
   readonly storeReady: Gauge;
+  /** `footfall_store_connection{state}`: 1 for the store connection's current state, 0 for the others. */
+  readonly storeConnection: Gauge<'state'>;
   readonly liveConnections: Gauge;
   readonly pushes: PromCounter;
   /**
@@ -37,7 +40,9 @@ export interface Metrics {
    * `site="_other"`, a name no site id can take, so a server with thousands of sites does not
    * flood Prometheus with series.
    */
-  recordHit(result: HitResult, knownSite?: string): void;
+  countIngest(result: HitResult, knownSite?: string): void;
+  /** Sets the gauges that are read rather than counted, just before a scrape. */
+  observeStore(state: { connection: string; backlog: number }): void;
 }
 
 export interface MetricsOptions {
@@ -59,11 +64,28 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     labelNames: ['site', 'result'],
     registers: [registry],
   });
+  const bufferEntries = new Gauge({ name: 'footfall_buffer_entries', help: 'Entries accepted but not yet written to the store.', registers: [registry] });
+  const storeConnection = new Gauge({
+    name: 'footfall_store_connection',
+    help: "The store connection's state (connecting, ready, reconnecting, closed): 1 for the current one.",
+    labelNames: ['state'],
+    registers: [registry],
+  });
+  let lastConnection: string | undefined;
   return {
     registry,
     siteHits,
     hits,
-    recordHit(result, knownSite) {
+    bufferEntries,
+    storeConnection,
+    observeStore({ connection, backlog }) {
+      bufferEntries.set(backlog);
+      // The state left behind stays as a 0 series, so a dashboard sees the change.
+      if (lastConnection !== undefined && lastConnection !== connection) storeConnection.set({ state: lastConnection }, 0);
+      storeConnection.set({ state: connection }, 1);
+      lastConnection = connection;
+    },
+    countIngest(result, knownSite) {
       // Label lookups hash their values on every call: the hot path keeps the children.
       let child = children.get(result);
       if (!child) children.set(result, (child = hits.labels({ result })));
@@ -83,7 +105,6 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       registers: [registry],
     }),
     storeErrors: new PromCounter({ name: 'footfall_store_errors_total', help: 'Store operations that failed.', registers: [registry] }),
-    bufferEntries: new Gauge({ name: 'footfall_buffer_entries', help: 'Entries accepted but not yet written to the store.', registers: [registry] }),
     storeReady: new Gauge({ name: 'footfall_store_ready', help: '1 while the last write to the store succeeded.', registers: [registry] }),
     liveConnections: new Gauge({ name: 'footfall_live_connections', help: 'Open live (Socket.IO) connections.', registers: [registry] }),
     pushes: new PromCounter({ name: 'footfall_pushes_total', help: 'counts events sent, one per site or path room per push.', registers: [registry] }),

@@ -1,22 +1,26 @@
 /**
- * Builds a running footfall from a configuration: store, counter, HTTP app and live server,
- * listening. Shared by the composition root (src/main.ts), the CLI's `serve` and the tests,
- * which boot real servers on port 0.
+ * Builds a running footfall from a configuration — store, counter, operator use-cases, HTTP
+ * app and live server — and listens. It only wires: each part brings its own behaviour (the
+ * store its change feed, the counter its writer). Shared by the composition root
+ * (src/main.ts), the CLI's `serve` and the tests, which boot real servers on port 0.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config/config.js';
+import { Admissions } from './counting/admission.js';
+import { clientAddressResolver } from './counting/client-address.js';
 import type { Counter } from './counting/counter.js';
-import { createCounter } from './counting/create-counter.js';
 import { CountsCache } from './counting/counts-cache.js';
+import { createCounter } from './counting/create-counter.js';
 import { createApp } from './http/app.js';
-import { clientAddressResolver } from './http/client-address.js';
+import type { Readiness } from './http/health-routes.js';
 import { attachLive, type Live } from './live/live-server.js';
-import { createChangeFeed } from './live/create-change-feed.js';
 import type { Logger } from './log.js';
-import type { Readiness } from './ops/health-routes.js';
-import { createMetrics, type Metrics } from './ops/metrics.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { AuditTrail } from './ops/audit-trail.js';
+import { HistoryImport } from './ops/history-import.js';
 import { applySitesFile, ensureDemoSite } from './ops/initial-sites.js';
+import { SiteAdmin } from './ops/site-admin.js';
 import { createStore } from './store/create-store.js';
 import type { Store } from './store/store.js';
 
@@ -40,36 +44,20 @@ export async function startServer(config: Readonly<Config>, log: Logger): Promis
   // Stores and connections name their own module in the log.
   const store = await createStore(config.store, { log });
   const metrics = createMetrics({ siteLimit: config.metricsSiteLimit });
-  const feed = await createChangeFeed(config.store, log);
-  const changed = new Set<string>();
-  const counter = createCounter(config, store, log, {
-    applied: (site) => changed.add(site),
-    flushed: (seconds) => {
-      metrics.flushSeconds.observe(seconds);
-      feed.publish([...changed]);
-      changed.clear();
-    },
-    stateChanged: (state) => metrics.storeReady.set(state === 'ready' ? 1 : 0),
-    storeError: () => metrics.storeErrors.inc(),
-  });
-  metrics.storeReady.set(1);
+  const counter = createCounter(config, store, log, metrics);
   await counter.start();
-  if (config.sitesFile) await applySitesFile(config.sitesFile, counter, store);
+  const audit = new AuditTrail(store, Date.now, log.child({ module: 'admin' }));
+  const ops = { sites: new SiteAdmin(counter, audit), historyImport: new HistoryImport(counter, audit), audit };
+  if (config.sitesFile) await applySitesFile(config.sitesFile, counter, ops.sites);
 
   const readiness: Readiness = { draining: false, warnings: await store.warnings() };
   for (const warning of readiness.warnings) log.warn({ module: 'store' }, warning);
   const cache = new CountsCache(counter, config.pushIntervalMs);
-  const http = createServer(createApp({ config, store, counter, cache, metrics, log, readiness }));
+  const clientAddress = clientAddressResolver(config.trustProxy);
+  const admissions = new Admissions({ counter, clientAddress, respectDnt: config.respectDnt });
+  const http = createServer(createApp({ config, counter, admissions, cache, ops, metrics, log, readiness }));
   http.keepAliveTimeout = 65_000;
-  const live = attachLive(http, {
-    counter,
-    cache,
-    feed,
-    metrics,
-    log: log.child({ module: 'live' }),
-    config,
-    clientAddress: clientAddressResolver(config.trustProxy),
-  });
+  const live = await attachLive(http, { counter, admissions, cache, metrics, log: log.child({ module: 'live' }), config, clientAddress });
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -79,10 +67,10 @@ export async function startServer(config: Readonly<Config>, log: Logger): Promis
     });
   });
   const port = (http.address() as AddressInfo).port;
-  await ensureDemoSite(counter, store, port);
+  await ensureDemoSite(counter, ops.sites, port);
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  log.info({ url, store: config.storeLabel, sites: counter.sites.all().length }, 'footfall listening');
+  log.info({ url, store: config.storeLabel, sites: counter.listSites().length }, 'footfall listening');
 
   let closing: Promise<void> | undefined;
   const close = async () => {
@@ -95,7 +83,6 @@ export async function startServer(config: Readonly<Config>, log: Logger): Promis
     await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, 2_000))]);
     http.closeAllConnections();
     await counter.close(deadline);
-    await feed.close();
     await store.close();
     log.info('footfall stopped');
   };

@@ -2,7 +2,7 @@
  * `<span data-footfall="today.views">`: one figure, live, as text in the page's own markup and
  * formatted in the element's language (`data-lang`, else the nearest `lang`).
  */
-import { figureOf, SLOT_METRIC } from './figures.js';
+import { figureOf, SLOT_METRICS } from './figures.js';
 import { numberFormat, PLACEHOLDER } from './labels.js';
 import { languageOf } from './language.js';
 import { pagePath } from './page-path.js';
@@ -12,7 +12,7 @@ import type { View } from './view.js';
 /** A view of the slot, or undefined when it names no known figure (it is left untouched). */
 export function mountSlot(el: HTMLElement): View | undefined {
   const metric = el.getAttribute('data-footfall') || '';
-  if (!SLOT_METRIC.test(metric)) return undefined;
+  if (!SLOT_METRICS.includes(metric)) return undefined;
   const format = numberFormat(languageOf(el));
   // Text the page put there is its own fallback; an empty slot still gets its width.
   if (!(el.textContent || '').trim()) el.textContent = PLACEHOLDER;

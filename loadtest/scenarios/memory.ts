@@ -63,8 +63,9 @@ async function simulate(store: 'redis' | 'sqlite', sim: Simulation, target: { re
   // fails this scenario.
   const { Counter } = await import('../../src/counting/counter.js');
   const { createLogger } = await import('../../src/log.js');
+  const { createMetrics } = await import('../../src/metrics.js');
   const { connectRedisStore } = await import('../../src/store/redis/redis-store.js');
-  const { openSqliteStore } = await import('../../src/store/sqlite-store.js');
+  const { openSqliteStore } = await import('../../src/store/sqlite/sqlite-store.js');
   const log = createLogger('warn');
   let now = sim.firstDay;
   const clock = () => now;
@@ -72,12 +73,12 @@ async function simulate(store: 'redis' | 'sqlite', sim: Simulation, target: { re
     store === 'redis'
       ? await connectRedisStore({ kind: 'redis', url: target.redisUrl! }, { log })
       : await openSqliteStore(target.sqliteFile!, { log, clock });
-  const counter = new Counter({ store: backend, log, clock, onlineWindowMs: 60_000, rateLimit: 0, flushIntervalMs: 3_600_000, bufferLimit: 100_000_000 });
+  const counter = new Counter({ store: backend, log, metrics: createMetrics(), clock, onlineWindowMs: 60_000, rateLimit: 0, flushIntervalMs: 3_600_000, bufferLimit: 100_000_000 });
   const started = performance.now();
   try {
     await counter.start();
-    await counter.sites.put({ id: sim.siteId, origins: [BENCH_ORIGIN], timezone: BENCH_TIMEZONE, weekStart: 1, baseline: { views: 0, visitors: 0 } });
-    const site = counter.sites.get(sim.siteId)!;
+    await counter.putSite({ id: sim.siteId, origins: [BENCH_ORIGIN], timezone: BENCH_TIMEZONE, weekStart: 1, baseline: { views: 0, visitors: 0 } });
+    const site = counter.site(sim.siteId)!;
     const random = seededRandom(sim.seed);
     for (let day = 0; day < sim.days; day++) {
       const dayStart = sim.firstDay + day * DAY_MS;
@@ -185,7 +186,7 @@ export const memory: Scenario = async (context) => {
     const empty = path.join(dir, 'empty.db');
     let emptyBytes = 0;
     if (options.stores.includes('sqlite')) {
-      const { openSqliteStore } = await import('../../src/store/sqlite-store.js');
+      const { openSqliteStore } = await import('../../src/store/sqlite/sqlite-store.js');
       const { createLogger } = await import('../../src/log.js');
       await (await openSqliteStore(empty, { log: createLogger('warn') })).close();
       emptyBytes = usedPageBytes(empty);

@@ -1,6 +1,7 @@
 /** Command-line parsing with `node:util` parseArgs, its errors turned into usage errors. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { usageError } from './cli-io.js';
+import { println, usageError, type CliOutput } from './cli-io.js';
+import { HELP } from './help.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -12,14 +13,19 @@ export const COMMON_OPTIONS = {
 
 /**
  * Parses `args` for `command`; an unknown option or a missing value is a usage error that
- * points at the command's help.
+ * points at the command's help. With `--help` the help goes to `stdout` and the answer is
+ * undefined: the command has nothing more to do.
  */
-export function parseCommand<O extends Options>(command: string, args: string[], options: O) {
+export function parseCommand<O extends Options>(command: string, args: string[], options: O, stdout: CliOutput) {
+  let parsed;
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (error) {
     throw usageError(`${(error as Error).message.replace(/\.$/, '')}. See 'footfall ${command} --help'.`);
   }
+  if (!(parsed.values as { help?: boolean }).help) return parsed;
+  println(stdout, HELP[command]);
+  return undefined;
 }
 
 /** A whole number from an option, or a usage error naming the option. */

@@ -6,7 +6,6 @@ import { createInterface } from 'node:readline';
 import { DumpError, exportDump, importDump, type DumpSource } from '../ops/store-dump.js';
 import { COMMON_OPTIONS, parseCommand, positionals } from './args.js';
 import { CliError, EXIT, println, usageError, type CliIo, type Command } from './cli-io.js';
-import { HELP } from './help.js';
 import { withStore } from './open-store.js';
 
 const EXPORT_OPTIONS = { ...COMMON_OPTIONS, site: { type: 'string', multiple: true }, output: { type: 'string', short: 'o' } } as const;
@@ -14,11 +13,9 @@ const IMPORT_OPTIONS = { ...COMMON_OPTIONS, replace: { type: 'boolean' }, 'dry-r
 
 /** `footfall export [--site ID]… [-o FILE]`: the store as NDJSON on stdout or in FILE. */
 export const exportCommand: Command = async (args, io, log) => {
-  const { values, positionals: given } = parseCommand('export', args, EXPORT_OPTIONS);
-  if (values.help) {
-    println(io.stdout, HELP.export);
-    return EXIT.ok;
-  }
+  const parsed = parseCommand('export', args, EXPORT_OPTIONS, io.stdout);
+  if (!parsed) return EXIT.ok;
+  const { values, positionals: given } = parsed;
   positionals('export', given, []);
   if (values.output === undefined && io.stdout.isTTY) {
     throw usageError('the dump is for a file, not the terminal: redirect it (footfall export > dump.ndjson) or use --output FILE.');
@@ -75,11 +72,9 @@ function sourceOf(io: CliIo, file: string | undefined): DumpSource {
 
 /** `footfall import [FILE] [--replace] [--dry-run]`: a dump into the store. */
 export const importCommand: Command = async (args, io, log) => {
-  const { values, positionals: given } = parseCommand('import', args, IMPORT_OPTIONS);
-  if (values.help) {
-    println(io.stdout, HELP.import);
-    return EXIT.ok;
-  }
+  const parsed = parseCommand('import', args, IMPORT_OPTIONS, io.stdout);
+  if (!parsed) return EXIT.ok;
+  const { values, positionals: given } = parsed;
   positionals('import', given, [], ['FILE']);
   const source = sourceOf(io, given[0]);
   const dryRun = values['dry-run'] === true;

@@ -1,6 +1,7 @@
 /** The `--help` text of every command: what it does, its options, an example. */
+import { DEFAULTS } from '../config/config.js';
 
-const STORE = `  --store URL     the store to work on (default: $FOOTFALL_STORE, else sqlite:./data/footfall.db);
+const STORE = `  --store URL     the store to work on (default: $FOOTFALL_STORE, else ${DEFAULTS.store});
                   sqlite:PATH, redis://host:port, rediss://…, redis+cluster://host:port,host:port
   -h, --help      show this help`;
 

@@ -2,11 +2,9 @@
 import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
 import { FootfallError } from '../errors.js';
-import { AuditTrail } from '../ops/audit-trail.js';
-import { HistoryImport, type HistoryImportResult } from '../ops/history-import.js';
+import type { HistoryImportResult } from '../ops/history-import.js';
 import { COMMON_OPTIONS, parseCommand, positionals } from './args.js';
 import { CliError, EXIT, println, type CliIo, type Command } from './cli-io.js';
-import { HELP } from './help.js';
 import { withStore } from './open-store.js';
 import { formatCount, textTable } from './text-table.js';
 
@@ -14,17 +12,14 @@ const OPTIONS = { ...COMMON_OPTIONS, 'dry-run': { type: 'boolean' }, json: { typ
 
 /** `footfall import-history SITE FILE.csv [--dry-run] [--json]` */
 export const importHistoryCommand: Command = async (args, io, log) => {
-  const { values, positionals: given } = parseCommand('import-history', args, OPTIONS);
-  if (values.help) {
-    println(io.stdout, HELP['import-history']);
-    return EXIT.ok;
-  }
+  const parsed = parseCommand('import-history', args, OPTIONS, io.stdout);
+  if (!parsed) return EXIT.ok;
+  const { values, positionals: given } = parsed;
   const [siteId = '', file = ''] = positionals('import-history', given, ['SITE', 'FILE.csv']);
   const csv = await readInput(io, file);
-  return withStore(io, values.store, log, async ({ store, counter }) => {
-    const site = counter.sites.get(siteId);
+  return withStore(io, values.store, log, async ({ counter, historyImport }) => {
+    const site = counter.site(siteId);
     if (!site) throw new CliError(EXIT.conflict, `there is no site "${siteId}". 'footfall sites list' shows the sites.`);
-    const historyImport = new HistoryImport(store, new AuditTrail(store, Date.now, log.child({ module: 'admin' })));
     let result: HistoryImportResult;
     try {
       result = await historyImport.run(site, csv, { dryRun: values['dry-run'] === true, actor: `cli:${io.user}` });

@@ -4,7 +4,8 @@
  * `process.argv`, knows the user, installs the Ctrl-C handler and owns stdout and stderr.
  */
 import { userInfo } from 'node:os';
-import { createLogger, type LogLevel } from '../log.js';
+import { DEFAULTS, logLevelOf } from '../config/config.js';
+import { createLogger } from '../log.js';
 import type { CliIo } from './cli-io.js';
 import { runCli } from './run-cli.js';
 
@@ -38,10 +39,10 @@ const io: CliIo = {
 // Commands print for people; the logger only speaks up about real problems, on stderr.
 function cliLogger() {
   try {
-    return createLogger((process.env.FOOTFALL_LOG_LEVEL?.trim() || 'error') as LogLevel, process.stderr);
+    return createLogger(logLevelOf(process.env, DEFAULTS.cliLogLevel), process.stderr);
   } catch {
     // An unknown level: loadConfig names the variable when a command reads the configuration.
-    return createLogger('error', process.stderr);
+    return createLogger(DEFAULTS.cliLogLevel, process.stderr);
   }
 }
 const log = cliLogger();

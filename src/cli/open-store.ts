@@ -1,20 +1,30 @@
 /**
  * The store a CLI command works on — `--store URL`, else `FOOTFALL_STORE`, else the server's
  * default — with a counter over it for the rules that live above the store (calendar, baseline,
- * audited site changes). The counter's timers are never started: the CLI writes no hits.
+ * imported history) and the audited operator use-cases. The CLI is a composition root of its
+ * own, so it builds them here as src/server.ts does for the server. The counter's timers are
+ * never started: the CLI writes no hits.
  */
 import { loadConfig, type Config } from '../config/config.js';
 import type { Counter } from '../counting/counter.js';
 import { createCounter } from '../counting/create-counter.js';
 import { StartupError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { createMetrics } from '../metrics.js';
+import { AuditTrail } from '../ops/audit-trail.js';
+import { HistoryImport } from '../ops/history-import.js';
+import { SiteAdmin } from '../ops/site-admin.js';
 import { createStore } from '../store/create-store.js';
 import type { Store } from '../store/store.js';
 import { CliError, EXIT, usageError, type CliIo } from './cli-io.js';
 
 export interface OpenedStore {
+  /** For whole-store moves (export, import), which work on the store as it is. */
   store: Store;
   counter: Counter;
+  /** The operator use-cases, audited as `cli:<user>`. */
+  sites: SiteAdmin;
+  historyImport: HistoryImport;
   config: Readonly<Config>;
   close(): Promise<void>;
 }
@@ -41,16 +51,19 @@ export async function openStore(io: CliIo, storeFlag: string | undefined, log: L
   } catch (error) {
     throw new CliError(EXIT.failure, `could not open the store ${config.storeLabel}: ${(error as Error).message}`);
   }
-  const counter = createCounter(config, store, log);
+  const counter = createCounter(config, store, log, createMetrics());
   try {
-    await counter.sites.refresh();
+    await counter.refreshSites();
   } catch (error) {
     await store.close();
     throw new CliError(EXIT.failure, `the store ${config.storeLabel} did not answer: ${(error as Error).message}`);
   }
+  const audit = new AuditTrail(store, Date.now, log.child({ module: 'admin' }));
   return {
     store,
     counter,
+    sites: new SiteAdmin(counter, audit),
+    historyImport: new HistoryImport(counter, audit),
     config,
     async close() {
       await counter.close(Date.now());

@@ -35,11 +35,9 @@ function version(): string {
 }
 
 async function serve(args: string[], io: CliIo, deps: CliDependencies): Promise<ExitCode | undefined> {
-  const { values, positionals: given } = parseCommand('serve', args, SERVE_OPTIONS);
-  if (values.help) {
-    println(io.stdout, HELP.serve);
-    return EXIT.ok;
-  }
+  const parsed = parseCommand('serve', args, SERVE_OPTIONS, io.stdout);
+  if (!parsed) return EXIT.ok;
+  const { values, positionals: given } = parsed;
   positionals('serve', given, []);
   const env = {
     ...io.env,

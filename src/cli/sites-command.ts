@@ -1,12 +1,8 @@
 /** `footfall sites list|add|remove`: site settings, through the audited SiteAdmin. */
 import type { Site } from '../counting/site.js';
 import { FootfallError } from '../errors.js';
-import type { Logger } from '../log.js';
-import { SiteAdmin } from '../ops/site-admin.js';
-import { compareText } from '../store/figures.js';
 import { COMMON_OPTIONS, parseCommand, positionals, wholeNumber } from './args.js';
 import { CliError, EXIT, println, usageError, type CliIo, type Command } from './cli-io.js';
-import { HELP } from './help.js';
 import { withStore, type OpenedStore } from './open-store.js';
 import { formatCount, textTable } from './text-table.js';
 
@@ -22,15 +18,13 @@ const OPTIONS = {
   yes: { type: 'boolean' },
 } as const;
 
-type Values = ReturnType<typeof parseCommand<typeof OPTIONS>>['values'];
+type Values = NonNullable<ReturnType<typeof parseCommand<typeof OPTIONS>>>['values'];
 
 /** `footfall sites list|add|remove …` */
 export const sitesCommand: Command = async (args, io, log) => {
-  const { values, positionals: given } = parseCommand('sites', args, OPTIONS);
-  if (values.help) {
-    println(io.stdout, HELP.sites);
-    return EXIT.ok;
-  }
+  const parsed = parseCommand('sites', args, OPTIONS, io.stdout);
+  if (!parsed) return EXIT.ok;
+  const { values, positionals: given } = parsed;
   const [action, ...rest] = given;
   const actor = `cli:${io.user}`;
   switch (action) {
@@ -39,12 +33,12 @@ export const sitesCommand: Command = async (args, io, log) => {
       return withStore(io, values.store, log, (opened) => list(opened, io, values.json === true));
     case 'add': {
       const [id = ''] = positionals('sites add', rest, ['ID']);
-      return withStore(io, values.store, log, (opened) => add(opened, io, log, id, values, actor));
+      return withStore(io, values.store, log, (opened) => add(opened, io, id, values, actor));
     }
     case 'remove': {
       const [id = ''] = positionals('sites remove', rest, ['ID']);
       if (!values.yes) throw usageError(`removing site "${id}" deletes every figure it has; add --yes to confirm.`);
-      return withStore(io, values.store, log, (opened) => remove(opened, io, log, id, actor));
+      return withStore(io, values.store, log, (opened) => remove(opened, io, id, actor));
     }
     case undefined:
       throw usageError("missing the action: footfall sites list|add|remove. See 'footfall sites --help'.");
@@ -53,8 +47,8 @@ export const sitesCommand: Command = async (args, io, log) => {
   }
 };
 
-async function list({ store }: OpenedStore, io: CliIo, json: boolean): Promise<typeof EXIT.ok> {
-  const sites = (await store.listSites()).sort((a, b) => compareText(a.id, b.id));
+async function list({ counter }: OpenedStore, io: CliIo, json: boolean): Promise<typeof EXIT.ok> {
+  const sites = counter.listSites();
   if (json) {
     println(io.stdout, JSON.stringify(sites, null, 2));
     return EXIT.ok;
@@ -90,16 +84,15 @@ function settingsOf(values: Values, before: Site | undefined): Record<string, un
   return settings;
 }
 
-async function add({ store, counter }: OpenedStore, io: CliIo, log: Logger, id: string, values: Values, actor: string) {
-  const before = await store.getSite(id);
+async function add({ counter, sites }: OpenedStore, io: CliIo, id: string, values: Values, actor: string) {
+  const before = await counter.storedSite(id);
   if (before && !values.update) {
     throw new CliError(EXIT.conflict, `site "${id}" already exists; add --update to change its settings.`);
   }
   if (!before && values.update) throw new CliError(EXIT.conflict, `there is no site "${id}" to update; leave out --update to create it.`);
-  const admin = new SiteAdmin(counter, store, Date.now, log.child({ module: 'admin' }));
   let saved: Site;
   try {
-    ({ site: saved } = await admin.put(id, settingsOf(values, before), actor));
+    ({ site: saved } = await sites.put(id, settingsOf(values, before), actor));
   } catch (error) {
     if (error instanceof FootfallError && error.code === 'invalid_settings') throw usageError(error.message);
     throw error;
@@ -109,10 +102,10 @@ async function add({ store, counter }: OpenedStore, io: CliIo, log: Logger, id: 
   return EXIT.ok;
 }
 
-async function remove({ store, counter }: OpenedStore, io: CliIo, log: Logger, id: string, actor: string) {
-  const site = await store.getSite(id);
+async function remove({ counter, sites }: OpenedStore, io: CliIo, id: string, actor: string) {
+  const site = await counter.storedSite(id);
   if (!site) throw new CliError(EXIT.conflict, `there is no site "${id}". 'footfall sites list' shows the sites.`);
-  await new SiteAdmin(counter, store, Date.now, log.child({ module: 'admin' })).remove(site, actor);
+  await sites.remove(site, actor);
   println(io.stdout, `Removed site ${id} and all of its figures.`);
   return EXIT.ok;
 }

@@ -4,10 +4,8 @@
  * piped, each refresh is printed as a block.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { compareText } from '../store/figures.js';
 import { COMMON_OPTIONS, parseCommand, positionals, wholeNumber } from './args.js';
-import { CliError, EXIT, println, usageError, type CliIo, type Command } from './cli-io.js';
-import { HELP } from './help.js';
+import { CliError, EXIT, type CliIo, type Command } from './cli-io.js';
 import { withStore, type OpenedStore } from './open-store.js';
 import { statusLines, type Figure, type StatusRow } from './status-table.js';
 
@@ -17,11 +15,9 @@ const CLEAR = '\x1b[H\x1b[2J';
 
 /** `footfall status [--visitors] [--interval MS] [--once]` */
 export const statusCommand: Command = async (args, io, log) => {
-  const { values, positionals: given } = parseCommand('status', args, OPTIONS);
-  if (values.help) {
-    println(io.stdout, HELP.status);
-    return EXIT.ok;
-  }
+  const parsed = parseCommand('status', args, OPTIONS, io.stdout);
+  if (!parsed) return EXIT.ok;
+  const { values, positionals: given } = parsed;
   positionals('status', given, []);
   const intervalMs = wholeNumber('interval', values.interval, 100, 3_600_000) ?? 1000;
   const figure: Figure = values.visitors ? 'visitors' : 'views';
@@ -54,8 +50,8 @@ export const statusCommand: Command = async (args, io, log) => {
 
 /** Every site's counts, read concurrently; sites added meanwhile are picked up. */
 async function readAll({ counter }: OpenedStore): Promise<StatusRow[]> {
-  await counter.sites.refresh();
-  const sites = counter.sites.all().sort((a, b) => compareText(a.id, b.id));
+  await counter.refreshSites();
+  const sites = counter.listSites();
   const reads = await Promise.all(sites.map((site) => counter.readCounts(site)));
   return reads.map((read) => ({ counts: read.counts, lastHit: read.lastHit }));
 }

@@ -1,38 +1,69 @@
 /**
- * The configuration, parsed once from the environment into a frozen, typed object. Only the
- * composition root calls `loadConfig`; an invalid value stops the start with the variable's
- * name and what is allowed.
+ * The configuration, parsed once from the environment into a frozen, typed object. The
+ * composition roots (src/main.ts for the server, src/cli for the command line) call
+ * `loadConfig` with the environment they were given; an invalid value stops the start with
+ * the variable's name and what is allowed.
  */
 import proxyAddr from 'proxy-addr';
 import { StartupError } from '../errors.js';
 import type { LogLevel } from '../log.js';
 import { parseStoreUrl, type StoreUrl } from './store-url.js';
 
+/**
+ * Every setting, parsed from `FOOTFALL_*` variables (and `PORT`, `HOST`). Defaults are in
+ * {@link DEFAULTS}, the one place both entry points (the server and the CLI) read them from.
+ */
 export interface Config {
+  /** `PORT`. @default 8080 */
   port: number;
+  /** `HOST`. @default '0.0.0.0' */
   host: string;
+  /** `FOOTFALL_STORE`, parsed. @default sqlite:./data/footfall.db */
   store: StoreUrl;
   /** The store URL as given, for logs (password removed). */
   storeLabel: string;
+  /** `FOOTFALL_ADMIN_TOKEN`, at least 16 characters; the admin API and `/ops` are off without it. @default none */
   adminToken?: string;
+  /** `FOOTFALL_SITES_FILE`: a JSON array of sites applied at start. @default none */
   sitesFile?: string;
+  /** `FOOTFALL_ONLINE_WINDOW_S`, in ms: how long a visitor counts as online after a sign of life. @default 60 s */
   onlineWindowMs: number;
+  /** `FOOTFALL_PUSH_INTERVAL_MS`: most frequent push per site, and the age limit of cached counts. @default 1000 */
   pushIntervalMs: number;
-  /** Express `trust proxy` value; false believes no `X-Forwarded-For`. */
+  /** `FOOTFALL_TRUST_PROXY` as Express `trust proxy`; false believes no `X-Forwarded-For`. @default false */
   trustProxy: boolean | number | string;
-  /** Counted views per visitor per site per minute; 0 is no limit. */
+  /** `FOOTFALL_RATE_LIMIT`: counted views per visitor per site per minute; 0 is no limit. @default 30 */
   rateLimit: number;
+  /** `FOOTFALL_RESPECT_DNT`: `DNT: 1` / `Sec-GPC: 1` visits count as views without a visitor id. @default false */
   respectDnt: boolean;
-  /** How often accepted hits are written to the store, in one round trip per site. */
+  /** `FOOTFALL_FLUSH_INTERVAL_MS`: how often accepted hits are written, one round trip per site. @default 50 */
   flushIntervalMs: number;
-  /** Most distinct entries (site × day × path × visitor) held while the store is down. */
+  /** `FOOTFALL_BUFFER_LIMIT`: most distinct entries (site × day × path × visitor) held while the store is down. @default 200000 */
   bufferLimit: number;
-  /** Past this many sites, per-site metric series fold into an `other` label. */
+  /** `FOOTFALL_METRICS_SITE_LIMIT`: past this many sites, per-site metric series fold into `site="_other"`. @default 100 */
   metricsSiteLimit: number;
-  /** Most live connections from one IP address. */
+  /** `FOOTFALL_CONNECTIONS_PER_IP`: most live connections from one IP address. @default 200 */
   connectionsPerIp: number;
+  /** `FOOTFALL_LOG_LEVEL`. @default 'info' for the server, 'error' for the CLI */
   logLevel: LogLevel;
 }
+
+/** The defaults of every setting that has one, as documented in the README. */
+export const DEFAULTS = Object.freeze({
+  port: 8080,
+  host: '0.0.0.0',
+  store: 'sqlite:./data/footfall.db',
+  onlineWindowS: 60,
+  pushIntervalMs: 1000,
+  rateLimit: 30,
+  flushIntervalMs: 50,
+  bufferLimit: 200_000,
+  metricsSiteLimit: 100,
+  connectionsPerIp: 200,
+  logLevel: 'info' as LogLevel,
+  /** The CLI prints for people; its log only speaks up about real problems. */
+  cliLogLevel: 'error' as LogLevel,
+});
 
 type Env = Record<string, string | undefined>;
 
@@ -78,37 +109,43 @@ function redact(url: string): string {
   return url.replace(/\/\/([^@/]*)@/, '//***@');
 }
 
-/** Reads the configuration from `env` (the composition root passes `process.env`). */
+/** `FOOTFALL_LOG_LEVEL`, or `fallback` when unset; throws a StartupError for an unknown level. */
+export function logLevelOf(env: Env, fallback: LogLevel = DEFAULTS.logLevel): LogLevel {
+  const logLevel = (env.FOOTFALL_LOG_LEVEL?.trim() || fallback) as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) fail('FOOTFALL_LOG_LEVEL', logLevel, `use one of ${LOG_LEVELS.join(', ')}`);
+  return logLevel;
+}
+
+/** Reads the configuration from `env` (a composition root passes `process.env`). */
 export function loadConfig(env: Env): Readonly<Config> {
-  const storeRaw = env.FOOTFALL_STORE?.trim() || 'sqlite:./data/footfall.db';
+  const storeRaw = env.FOOTFALL_STORE?.trim() || DEFAULTS.store;
   const store = parseStoreUrl(storeRaw);
   if (typeof store === 'string') fail('FOOTFALL_STORE', storeRaw, store);
 
-  const logLevel = (env.FOOTFALL_LOG_LEVEL?.trim() || 'info') as LogLevel;
-  if (!LOG_LEVELS.includes(logLevel)) fail('FOOTFALL_LOG_LEVEL', logLevel, `use one of ${LOG_LEVELS.join(', ')}`);
+  const logLevel = logLevelOf(env);
 
   const adminToken = env.FOOTFALL_ADMIN_TOKEN?.trim() || undefined;
   if (adminToken !== undefined && adminToken.length < 16) {
     fail('FOOTFALL_ADMIN_TOKEN', '***', 'use at least 16 characters (e.g. `openssl rand -hex 24`)');
   }
 
-  const host = env.HOST?.trim() || '0.0.0.0';
+  const host = env.HOST?.trim() || DEFAULTS.host;
   return Object.freeze({
-    port: integer(env, 'PORT', 8080, 0, 65535),
+    port: integer(env, 'PORT', DEFAULTS.port, 0, 65535),
     host,
     store,
     storeLabel: redact(storeRaw),
     adminToken,
     sitesFile: env.FOOTFALL_SITES_FILE?.trim() || undefined,
-    onlineWindowMs: integer(env, 'FOOTFALL_ONLINE_WINDOW_S', 60, 1, 86_400) * 1000,
-    pushIntervalMs: integer(env, 'FOOTFALL_PUSH_INTERVAL_MS', 1000, 50, 3_600_000),
+    onlineWindowMs: integer(env, 'FOOTFALL_ONLINE_WINDOW_S', DEFAULTS.onlineWindowS, 1, 86_400) * 1000,
+    pushIntervalMs: integer(env, 'FOOTFALL_PUSH_INTERVAL_MS', DEFAULTS.pushIntervalMs, 50, 3_600_000),
     trustProxy: trustProxy(env),
-    rateLimit: integer(env, 'FOOTFALL_RATE_LIMIT', 30, 0, 1_000_000),
+    rateLimit: integer(env, 'FOOTFALL_RATE_LIMIT', DEFAULTS.rateLimit, 0, 1_000_000),
     respectDnt: flag(env, 'FOOTFALL_RESPECT_DNT'),
-    flushIntervalMs: integer(env, 'FOOTFALL_FLUSH_INTERVAL_MS', 50, 5, 10_000),
-    bufferLimit: integer(env, 'FOOTFALL_BUFFER_LIMIT', 200_000, 100, 100_000_000),
-    metricsSiteLimit: integer(env, 'FOOTFALL_METRICS_SITE_LIMIT', 100, 0, 100_000),
-    connectionsPerIp: integer(env, 'FOOTFALL_CONNECTIONS_PER_IP', 200, 1, 1_000_000),
+    flushIntervalMs: integer(env, 'FOOTFALL_FLUSH_INTERVAL_MS', DEFAULTS.flushIntervalMs, 5, 10_000),
+    bufferLimit: integer(env, 'FOOTFALL_BUFFER_LIMIT', DEFAULTS.bufferLimit, 100, 100_000_000),
+    metricsSiteLimit: integer(env, 'FOOTFALL_METRICS_SITE_LIMIT', DEFAULTS.metricsSiteLimit, 0, 100_000),
+    connectionsPerIp: integer(env, 'FOOTFALL_CONNECTIONS_PER_IP', DEFAULTS.connectionsPerIp, 1, 1_000_000),
     logLevel,
   });
 }

@@ -2,31 +2,28 @@
  * Writes accepted hits in batches: one store round trip per site per flush interval. When the
  * store fails, the batch that was sent is kept as it is and retried under the same id (it may
  * have run: the store applies an id once), while new hits keep aggregating in memory up to the
- * buffer limit.
+ * buffer limit. After each flush it publishes the sites it wrote on the store's change feed,
+ * which is how every instance's widgets hear of a hit.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
 import type { RateTotals, SiteBatch, Store } from '../store/store.js';
 import { PendingBatch } from './pending-batch.js';
 
 export type WriterState = 'ready' | 'degraded' | 'closed';
 
-export interface WriterEvents {
-  /** A batch of `site` reached the store; `totals` are its rate-limit totals. */
-  applied(site: string, totals: RateTotals): void;
-  /** The time one flush took and how many sites it wrote. */
-  flushed(seconds: number, sites: number): void;
-  stateChanged(state: WriterState): void;
-  storeError(error: unknown): void;
-}
-
 export interface BatchWriterOptions {
   store: Store;
   log: Logger;
+  metrics: Metrics;
   intervalMs: number;
   onlineWindowMs: number;
   clock: () => number;
-  events: WriterEvents;
+  /** A batch of `site` reached the store; `totals` are its rate-limit totals. */
+  onTotals(site: string, totals: RateTotals): void;
+  /** A flush ended (written or not): held work may be retried now. */
+  onFlushed(): void;
 }
 
 interface InDoubt {
@@ -47,9 +44,12 @@ export class BatchWriter {
   private runStarted = 0;
   /** Entries of batches on their way to the store, until they land or are held in doubt. */
   private sending = 0;
+  /** Sites whose batches reached the store in the flush under way. */
+  private readonly applied = new Set<string>();
 
   constructor(options: BatchWriterOptions) {
     this.options = options;
+    options.metrics.storeReady.set(1);
   }
 
   get state(): WriterState {
@@ -135,17 +135,22 @@ export class BatchWriter {
     const failed = [...retried, ...written].some((ok) => !ok);
     if (this.stateValue !== 'closed') this.setState(failed ? 'degraded' : 'ready');
     this.runStarted = 0;
-    const sites = retried.length + written.length;
-    if (sites > 0) this.options.events.flushed((performance.now() - started) / 1000, sites);
+    if (retried.length + written.length > 0) this.options.metrics.flushSeconds.observe((performance.now() - started) / 1000);
+    if (this.applied.size > 0) {
+      this.options.store.changes.publish([...this.applied]);
+      this.applied.clear();
+    }
+    this.options.onFlushed();
   }
 
   private async apply(batch: SiteBatch): Promise<boolean> {
     try {
       const totals = await this.options.store.applyBatch(batch);
-      this.options.events.applied(batch.site, totals);
+      this.applied.add(batch.site);
+      this.options.onTotals(batch.site, totals);
       return true;
     } catch (error) {
-      this.options.events.storeError(error);
+      this.options.metrics.storeErrors.inc();
       if (this.stateValue === 'ready') this.options.log.warn({ err: error, site: batch.site }, 'store write failed; holding hits');
       return false;
     }
@@ -155,6 +160,6 @@ export class BatchWriter {
     if (state === this.stateValue) return;
     this.options.log.info({ from: this.stateValue, to: state }, 'writer state');
     this.stateValue = state;
-    this.options.events.stateChanged(state);
+    this.options.metrics.storeReady.set(state === 'ready' ? 1 : 0);
   }
 }

@@ -3,7 +3,8 @@
  * periods begin and end, in the site's IANA time zone. Correct across DST changes (days of 23
  * and 25 hours) and year ends (ISO weeks such as 2026-W53).
  */
-import type { WeekStart } from './site.js';
+/** The day a site's weeks start on: 1 Monday (ISO), 0 Sunday, 6 Saturday. */
+export type WeekStart = 0 | 1 | 6;
 
 const DAY_MS = 86_400_000;
 /**

@@ -1,6 +1,7 @@
 /**
- * The client IP for visitor ids and limits. `X-Forwarded-For` is believed only as far as
- * `FOOTFALL_TRUST_PROXY` says (Express `trust proxy` syntax); by default not at all.
+ * The client IP a visitor id and the limits are keyed on, for HTTP requests and live
+ * handshakes alike. `X-Forwarded-For` is believed only as far as `FOOTFALL_TRUST_PROXY` says
+ * (Express `trust proxy` syntax); by default not at all.
  */
 import type { IncomingMessage } from 'node:http';
 import proxyAddr from 'proxy-addr';

@@ -1,23 +1,26 @@
 /**
- * The counter service: takes hits, pings and heartbeats, applies the counting rules (calendar,
- * visitor ids, rate limit, outage buffer) and hands batches to the writer; reads figures back
- * as counts payloads. HTTP and live connections talk to this, never to the store directly.
+ * The counter service, the one way from the edges (HTTP, live, CLI, ops use-cases) to the
+ * figures: it takes hits, pings and heartbeats, applies the counting rules (calendar, visitor
+ * ids, rate limit, outage buffer) and hands batches to the writer; it reads figures back as
+ * counts payloads and history, and keeps the sites. Nothing above it holds the store.
  */
 import { FootfallError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { RefusalReason, Store } from '../store/store.js';
-import { addDays } from './calendar.js';
-import { BatchWriter, type WriterEvents } from './batch-writer.js';
-import { CountsReader } from './counts-reader.js';
-import { PeriodCalculator, type Periods } from './periods.js';
+import type { Metrics } from '../metrics.js';
+import type { DayDetail, PathViews, RefusalReason, Store, StoreConnectionState } from '../store/store.js';
+import { addDays, localInstant } from './calendar.js';
+import { BatchWriter, type WriterState } from './batch-writer.js';
+import { CountsReader, type CountsRead } from './counts-reader.js';
+import { IMPORTED_DAY_KEEP_UNTIL, PeriodCalculator, type Periods } from './periods.js';
 import { RateLimiter } from './rate-limiter.js';
-import type { Site } from './site.js';
+import { SITE_ID_PATTERN, siteSchema, type Site } from './site.js';
 import { SiteRegistry } from './site-registry.js';
 import { VisitorIds, type VisitorIdPair } from './visitor-ids.js';
 
 export interface CounterOptions {
   store: Store;
   log: Logger;
+  metrics: Metrics;
   clock?: () => number;
   onlineWindowMs: number;
   /** Views per visitor per site per minute; 0 is no limit. */
@@ -27,7 +30,6 @@ export interface CounterOptions {
   bufferLimit: number;
   /** How often the site list is re-read from the store. */
   sitesRefreshMs?: number;
-  events?: Partial<WriterEvents>;
 }
 
 export interface DailyFigures {
@@ -43,6 +45,16 @@ export interface Visitor {
   track: boolean;
 }
 
+/** How the counter's link to its store is doing, for /readyz and /metrics. */
+export interface CounterHealth {
+  /** The store answered a ping within a second. */
+  storeAnswers: boolean;
+  connection: StoreConnectionState;
+  writer: WriterState;
+  /** Entries accepted but not yet written. */
+  backlog: number;
+}
+
 /** A hit or ping waiting for its period's salts (the store did not answer yet). */
 interface Waiting {
   site: Site;
@@ -56,50 +68,40 @@ const RETRY_AFTER_S = 5;
 const MAX_ENTRIES_PER_HIT = 8;
 const PRUNE_INTERVAL_MS = 60_000;
 const SALT_LEAD_MS = 15 * 60_000;
+const PING_TIMEOUT_MS = 1000;
 
 export class Counter {
-  readonly sites: SiteRegistry;
-  readonly writer: BatchWriter;
+  private readonly sites: SiteRegistry;
+  private readonly writer: BatchWriter;
   private readonly reader: CountsReader;
   private readonly periods = new PeriodCalculator();
   private readonly ids: VisitorIds;
   private readonly limiter: RateLimiter;
-  /**
-   * Whether the store keeps per-visitor totals for the rate limit: only a store several
-   * instances share needs them; on one machine this process sees every view itself.
-   */
-  private readonly sharesRates: boolean;
   private readonly options: CounterOptions;
+  private readonly store: Store;
   private readonly clock: () => number;
   private waiting: Waiting[] = [];
+  private retrying = false;
   private pruneTimer?: NodeJS.Timeout;
 
   constructor(options: CounterOptions) {
     this.options = options;
+    this.store = options.store;
     this.clock = options.clock ?? Date.now;
     this.sites = new SiteRegistry(options.store, options.log.child({ module: 'sites' }));
     this.ids = new VisitorIds(options.store);
     this.limiter = new RateLimiter(options.rateLimit);
-    this.sharesRates = options.rateLimit > 0 && (options.store.kind === 'redis' || options.store.kind === 'redis-cluster');
     this.reader = new CountsReader(options.store, this.periods, this.clock, options.onlineWindowMs);
-    const events = options.events ?? {};
     this.writer = new BatchWriter({
       store: options.store,
       log: options.log.child({ module: 'writer' }),
+      metrics: options.metrics,
       intervalMs: options.flushIntervalMs,
       onlineWindowMs: options.onlineWindowMs,
       clock: this.clock,
-      events: {
-        applied: (site, totals) => {
-          this.limiter.learn(site, totals);
-          events.applied?.(site, totals);
-        },
-        flushed: (seconds, sites) => {
-          events.flushed?.(seconds, sites);
-          if (this.waiting.length > 0) void this.retryWaiting();
-        },
-        stateChanged: (state) => events.stateChanged?.(state),
-        storeError: (error) => events.storeError?.(error),
+      onTotals: (site, totals) => this.limiter.learn(site, totals),
+      onFlushed: () => {
+        if (this.waiting.length > 0) void this.retryWaiting();
       },
     });
     this.sites.onChange(() => this.periods.clear());
@@ -112,6 +114,49 @@ export class Counter {
     this.writer.start();
     this.pruneTimer = setInterval(() => void this.prune(), PRUNE_INTERVAL_MS);
     this.pruneTimer.unref();
+  }
+
+  /** The site with this id, if it exists. */
+  site(id: string): Site | undefined {
+    return this.sites.get(id);
+  }
+
+  /** The site with this id; throws `unknown_site` when there is none. */
+  requireSite(id: string): Site {
+    const site = this.sites.get(id);
+    if (site) return site;
+    throw unknownSiteError(id);
+  }
+
+  /** The site as stored now, which another instance may have changed since the last refresh. */
+  async storedSite(id: string): Promise<Site | undefined> {
+    const record = await this.store.getSite(id);
+    return record && siteSchema.parse(record);
+  }
+
+  /** Every site, by id. */
+  listSites(): Site[] {
+    return this.sites.all();
+  }
+
+  /** Saves a site's settings; every instance serves them within one refresh. */
+  putSite(site: Site): Promise<void> {
+    return this.sites.put(site);
+  }
+
+  /** Removes a site and every figure it has. */
+  removeSite(id: string): Promise<void> {
+    return this.sites.remove(id);
+  }
+
+  /** Reads the sites again now rather than at the next refresh. */
+  refreshSites(): Promise<void> {
+    return this.sites.refresh();
+  }
+
+  /** The site's local date now. */
+  today(site: Site): string {
+    return localInstant(this.clock(), site.timezone).date;
   }
 
   /**
@@ -167,7 +212,7 @@ export class Counter {
   }
 
   /** The site's counts payload (and views of `paths`), read from the store now. */
-  readCounts(site: Site, paths?: string[]) {
+  readCounts(site: Site, paths?: string[]): Promise<CountsRead> {
     return this.reader.read(site, paths);
   }
 
@@ -176,7 +221,7 @@ export class Counter {
    * row per day with zeros for days without hits.
    */
   async history(site: Site, from: string, to: string): Promise<DailyFigures[]> {
-    const stored = new Map((await this.options.store.readHistory(site.id, from, to)).map((day) => [day.date, day]));
+    const stored = new Map((await this.store.readHistory(site.id, from, to)).map((day) => [day.date, day]));
     const rows: DailyFigures[] = [];
     for (let date = from; date <= to; date = addDays(date, 1)) {
       const day = stored.get(date);
@@ -187,6 +232,65 @@ export class Counter {
       });
     }
     return rows;
+  }
+
+  /** Each day's imported figures between `from` and `to`, as an earlier import set them. */
+  async importedHistory(site: Site, from: string, to: string): Promise<Array<{ date: string; views: number; visitors: number; counted: number }>> {
+    const days = await this.store.readHistory(site.id, from, to);
+    return days.map((day) => ({ date: day.date, ...day.imported, counted: day.views }));
+  }
+
+  /**
+   * Sets an old counter's figures for past days: a day set again replaces its earlier import,
+   * so the same file twice changes nothing. Imported days are kept as long as the site.
+   */
+  importHistory(site: Site, days: DailyFigures[]): Promise<void> {
+    return this.store.importHistory(
+      site.id,
+      days.map((day) => ({ ...day, keepUntil: IMPORTED_DAY_KEEP_UNTIL })),
+    );
+  }
+
+  /** The day's top paths by views. */
+  readTopPages(site: Site, date: string, limit: number): Promise<PathViews[]> {
+    return this.store.readTopPages(site.id, date, limit);
+  }
+
+  /** A local day in detail: views by hour and refused hits by reason. */
+  readDayDetail(site: Site, date: string): Promise<DayDetail> {
+    return this.store.readDayDetail(site.id, date);
+  }
+
+  /**
+   * Calls `listener` with the sites whose figures changed, on this instance or any other on
+   * the same store; resolves once such notices arrive.
+   */
+  watchChanges(listener: (sites: readonly string[]) => void): Promise<void> {
+    return this.store.changes.subscribe(listener);
+  }
+
+  /** Entries accepted but not yet written. */
+  get backlog(): number {
+    return this.writer.entries;
+  }
+
+  get writerState(): WriterState {
+    return this.writer.state;
+  }
+
+  /** The state of the store's connection. */
+  get connection(): StoreConnectionState {
+    return this.store.connection;
+  }
+
+  /** The store's link as /readyz shows it; the ping waits at most a second. */
+  async health(): Promise<CounterHealth> {
+    return {
+      storeAnswers: await answersWithin(this.store, PING_TIMEOUT_MS),
+      connection: this.connection,
+      writer: this.writer.state,
+      backlog: this.writer.entries,
+    };
   }
 
   /** Writes everything accepted so far. */
@@ -225,34 +329,48 @@ export class Counter {
     return this.ids.idsFor(entry.site.id, periods, entry.visitor.ip, entry.visitor.userAgent);
   }
 
+  /** Replays held entries whose salts now load; stops at the first store failure. */
   private async retryWaiting(): Promise<void> {
-    const waiting = this.waiting;
-    this.waiting = [];
-    for (const entry of waiting) {
-      try {
-        await this.ids.load(entry.site.id, this.periods.at(entry.site, entry.at));
-        this.replay(entry);
-      } catch {
-        this.waiting.push(entry);
+    if (this.retrying) return;
+    this.retrying = true;
+    try {
+      while (this.waiting.length > 0) {
+        const entry = this.waiting[0]!;
+        try {
+          await this.ids.load(entry.site.id, this.periods.at(entry.site, entry.at));
+        } catch {
+          // Still not answering: the next flush tries again.
+          return;
+        }
+        // Every entry of the same salts replays now; the rest wait for their own load.
+        const before = this.waiting.length;
+        this.waiting = this.waiting.filter((held) => !this.replay(held));
+        if (this.waiting.length === before) return;
       }
+    } finally {
+      this.retrying = false;
     }
   }
 
-  /** Adds a held hit or ping with the time it arrived; it was already answered, so no limit. */
-  private replay({ site, at, visitor, path }: Waiting): void {
+  /**
+   * Adds a held hit or ping with the time it arrived (it was already answered, so no limit);
+   * false when its salts are not loaded yet.
+   */
+  private replay({ site, at, visitor, path }: Waiting): boolean {
     const periods = this.periods.at(site, at);
     const ids = this.ids.idsFor(site.id, periods, visitor.ip, visitor.userAgent);
-    if (!ids) return;
+    if (!ids) return false;
     if (path === undefined) this.writer.batchFor(site.id).touch(ids.day, at);
     else this.add(site.id, at, periods, path, visitor.track ? ids : undefined, false);
+    return true;
   }
 
   /** `ids` undefined: an untracked visitor (DNT), counted as a view only. */
   private add(siteId: string, at: number, periods: Periods, path: string, ids: VisitorIdPair | undefined, limited: boolean): void {
     const tracked = ids ? { dayId: ids.day, weekId: ids.week } : {};
-    this.writer
-      .batchFor(siteId)
-      .addHit({ at, day: periods.day, hour: periods.hour, week: periods.week, path, ...tracked }, limited && this.sharesRates ? ids?.day : undefined);
+    // A store of one process needs no shared totals: this process saw every view itself.
+    const rateId = limited && this.store.shared && this.options.rateLimit > 0 ? ids?.day : undefined;
+    this.writer.batchFor(siteId).addHit({ at, day: periods.day, hour: periods.hour, week: periods.week, path, ...tracked }, rateId);
   }
 
   private async prune(): Promise<void> {
@@ -263,9 +381,24 @@ export class Counter {
       this.ids.load(site.id, this.periods.at(site, now + SALT_LEAD_MS)).catch(() => undefined);
     }
     try {
-      await this.options.store.prune(now);
+      await this.store.prune(now);
     } catch (error) {
       this.options.log.warn({ err: error }, 'store prune failed');
     }
   }
+}
+
+/** The refusal of a site id nobody registered; the id is named when it is a valid one. */
+export function unknownSiteError(id: string): FootfallError {
+  return new FootfallError('unknown_site', SITE_ID_PATTERN.test(id) ? `There is no site "${id}".` : undefined);
+}
+
+function answersWithin(store: Store, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    store.ping().then(
+      () => resolve(true),
+      () => resolve(false),
+    ).finally(() => clearTimeout(timer));
+  });
 }

@@ -1,4 +1,4 @@
-/** The counts payload: the body of `GET …/counts` and of the live `counts` event (SPEC). */
+/** The counts payload: the body of `GET …/counts` and of the live `counts` event. */
 export interface CountsPayload {
   site: string;
   /** ISO time the figures were read. */
@@ -13,34 +13,23 @@ export interface CountsPayload {
   page?: { path: string; views: number };
 }
 
-/** The figures a badge or a widget slot can show. */
-export const METRICS = [
-  'online',
-  'today.views',
-  'today.visitors',
-  'week.views',
-  'week.visitors',
-  'total.views',
-  'total.visitors',
-] as const;
+/** The periods of a payload whose figures are views and visitors. */
+export const PERIODS = ['today', 'week', 'total'] as const;
 
-export type Metric = (typeof METRICS)[number];
+export type Period = (typeof PERIODS)[number];
+
+/** The figures a badge or a widget slot can show: `online`, and each period's views and visitors. */
+export const METRICS = ['online', ...PERIODS.flatMap((period) => [`${period}.views`, `${period}.visitors`] as const)] as const;
+
+export type Metric = 'online' | `${Period}.${'views' | 'visitors'}`;
+
+/** True when `name` is one of METRICS. */
+export function isMetric(name: string): name is Metric {
+  return (METRICS as readonly string[]).includes(name);
+}
 
 export function metricValue(counts: CountsPayload, metric: Metric): number {
-  switch (metric) {
-    case 'online':
-      return counts.online;
-    case 'today.views':
-      return counts.today.views;
-    case 'today.visitors':
-      return counts.today.visitors;
-    case 'week.views':
-      return counts.week.views;
-    case 'week.visitors':
-      return counts.week.visitors;
-    case 'total.views':
-      return counts.total.views;
-    case 'total.visitors':
-      return counts.total.visitors;
-  }
+  if (metric === 'online') return counts.online;
+  const [period, kind] = metric.split('.') as [Period, 'views' | 'visitors'];
+  return counts[period][kind];
 }

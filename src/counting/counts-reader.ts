@@ -1,7 +1,7 @@
 /**
  * Reads a site's figures and shapes them into the counts payload: the calendar picks today and
- * this week, the baseline is added to all-time. One store round trip per read, whatever the
- * number of paths.
+ * this week; all-time adds the site's baseline and imported history to what was counted — the
+ * one place those rules live. One store round trip per read, whatever the number of paths.
  */
 import type { Store } from '../store/store.js';
 import type { CountsPayload } from './counts-payload.js';
@@ -27,7 +27,7 @@ export class CountsReader {
   async read(site: Site, paths: string[] = []): Promise<CountsRead> {
     const now = this.clock();
     const periods = this.periods.at(site, now);
-    const raw = await this.store.readCounts({
+    const stored = await this.store.readFigures({
       site: site.id,
       date: periods.day.date,
       week: periods.week.label,
@@ -39,16 +39,16 @@ export class CountsReader {
         site: site.id,
         at: new Date(now).toISOString(),
         timezone: site.timezone,
-        online: raw.online,
-        today: { date: periods.day.date, ...raw.today },
-        week: { label: periods.week.label, start: periods.week.start, ...raw.week },
+        online: stored.online,
+        today: { date: periods.day.date, ...stored.today },
+        week: { label: periods.week.label, start: periods.week.start, ...stored.week },
         total: {
-          views: raw.total.views + site.baseline.views,
-          visitors: raw.total.visitors + site.baseline.visitors,
+          views: stored.total.views + stored.imported.views + site.baseline.views,
+          visitors: stored.total.visitors + stored.imported.visitors + site.baseline.visitors,
         },
       },
-      lastHit: raw.lastHit,
-      pages: raw.pages,
+      lastHit: stored.lastHit,
+      pages: stored.pages,
     };
   }
 }

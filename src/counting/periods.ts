@@ -19,7 +19,7 @@ export const WEEK_RETENTION_MS = 8 * DAY_MS;
  * dropped after the usual 400 days would be counted again. One small row per day.
  */
 export const IMPORTED_DAY_KEEP_UNTIL = Date.UTC(9999, 11, 31);
-/** Salts, as the SPEC says, die two days after their period ends. */
+/** Salts die two days after their period ends, as documented: no id outlives that. */
 export const SALT_RETENTION_MS = 2 * DAY_MS;
 
 export interface SaltRef {

@@ -1,43 +1,52 @@
 /**
  * The sites every instance knows, read from the store and refreshed on a timer, so a site
  * added through another instance is served within one refresh. Lookups on the hot path are
- * synchronous map reads.
+ * synchronous map reads. Stored settings are read through the site schema, so a setting added
+ * after a site was saved gets its default.
  */
 import type { Logger } from '../log.js';
-import type { Store } from '../store/store.js';
-import type { Site } from './site.js';
+import { compareText } from '../store/ordering.js';
+import type { SiteRecord, Store } from '../store/store.js';
+import { siteSchema, type Site } from './site.js';
 
 export class SiteRegistry {
-  private readonly store: Store;
-  private readonly log: Logger;
   private sites = new Map<string, Site>();
+  /** The stored JSON of each site, to tell a change from a refresh that found the same. */
+  private stored = new Map<string, string>();
   private timer?: NodeJS.Timeout;
   private readonly listeners = new Set<(sites: ReadonlyMap<string, Site>) => void>();
 
-  constructor(store: Store, log: Logger) {
-    this.store = store;
-    this.log = log;
-  }
+  constructor(
+    private readonly store: Store,
+    private readonly log: Logger,
+  ) {}
 
   get(id: string): Site | undefined {
     return this.sites.get(id);
   }
 
+  /** Every site, by id. */
   all(): Site[] {
-    return [...this.sites.values()];
+    return [...this.sites.values()].sort((a, b) => compareText(a.id, b.id));
   }
 
-  /** Calls `listener` after every refresh (e.g. to drop caches of removed sites). */
+  /** Calls `listener` after every refresh that changed something (e.g. to drop caches). */
   onChange(listener: (sites: ReadonlyMap<string, Site>) => void): void {
     this.listeners.add(listener);
   }
 
   async refresh(): Promise<void> {
-    const sites = await this.store.listSites();
-    const next = new Map(sites.map((site) => [site.id, site]));
-    const changed = next.size !== this.sites.size || sites.some((site) => JSON.stringify(site) !== JSON.stringify(this.sites.get(site.id)));
+    const records = await this.store.listSites();
+    const stored = new Map(records.map((record) => [record.id, JSON.stringify(record)]));
+    const changed = stored.size !== this.stored.size || [...stored].some(([id, json]) => this.stored.get(id) !== json);
     if (!changed) return;
-    this.sites = next;
+    const sites = new Map<string, Site>();
+    for (const record of records) {
+      const site = this.read(record);
+      if (site) sites.set(site.id, site);
+    }
+    this.stored = stored;
+    this.sites = sites;
     for (const listener of this.listeners) listener(this.sites);
   }
 
@@ -61,5 +70,15 @@ export class SiteRegistry {
 
   close(): void {
     clearInterval(this.timer);
+  }
+
+  /** A stored site as its settings say; one that does not pass the schema is skipped, and said. */
+  private read(record: SiteRecord): Site | undefined {
+    const parsed = siteSchema.safeParse(record);
+    if (parsed.success) return parsed.data;
+    if (this.stored.get(record.id) === undefined || !this.sites.has(record.id)) {
+      this.log.error({ site: record.id, issues: parsed.error.issues }, 'stored site settings are not valid; the site is not served');
+    }
+    return undefined;
   }
 }

@@ -3,13 +3,12 @@
  * dumps). An invalid value is refused with the field named.
  */
 import { z } from 'zod';
-import { isValidTimezone } from './calendar.js';
+import { isValidTimezone, type WeekStart } from './calendar.js';
 
 export const SITE_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
-export type WeekStart = 0 | 1 | 6;
-
-export interface Site {
+/** A type, not an interface: a store keeps it as a JSON document (SiteRecord). */
+export type Site = {
   id: string;
   /** Exact origins (`scheme://host[:port]`) allowed to send hits and open live connections. */
   origins: string[];
@@ -18,7 +17,7 @@ export interface Site {
   weekStart: WeekStart;
   /** Added to all-time figures, so a site moving from an old counter keeps its number. */
   baseline: { views: number; visitors: number };
-}
+};
 
 const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 

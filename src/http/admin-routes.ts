@@ -1,42 +1,31 @@
 /**
- * The admin API (SPEC, admin endpoints): sites, history, top pages, a day's detail, history
- * import and the audit trail, behind `Authorization: Bearer $FOOTFALL_ADMIN_TOKEN`. Without a
+ * The admin API (docs/operators.md): sites, history, top pages, a day's detail, history import
+ * and the audit trail, behind `Authorization: Bearer $FOOTFALL_ADMIN_TOKEN`. Without a
  * configured token the routes answer 404, as if they did not exist.
  */
-import { compareText } from '../store/figures.js';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { addDays, localInstant } from '../counting/calendar.js';
+import { addDays } from '../counting/calendar.js';
 import type { Counter } from '../counting/counter.js';
 import { describeIssues, siteIdSchema, type Site } from '../counting/site.js';
 import { FootfallError } from '../errors.js';
-import type { Logger } from '../log.js';
-import type { Store } from '../store/store.js';
-import { AuditTrail } from './audit-trail.js';
-import { HistoryImport } from './history-import.js';
-import { SiteAdmin } from './site-admin.js';
+import { tokenMatches } from '../ops/access.js';
+import type { AuditTrail } from '../ops/audit-trail.js';
+import type { HistoryImport } from '../ops/history-import.js';
+import type { SiteAdmin } from '../ops/site-admin.js';
 
 export interface AdminDependencies {
   counter: Counter;
-  store: Store;
+  sites: SiteAdmin;
+  historyImport: HistoryImport;
+  audit: AuditTrail;
   adminToken?: string;
-  clock?: () => number;
-  /** Receives every change (who, what, before → after) besides the audit trail in the store. */
-  log?: Logger;
 }
 
 const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date YYYY-MM-DD' });
 const MAX_HISTORY_DAYS = 3_660;
 /** A history file of 40,000 days is about 1 MB. */
 const MAX_CSV_BYTES = 2 * 1024 * 1024;
-
-/** Compares digests so the time taken says nothing about the token. */
-export function tokenMatches(expected: string, given: string): boolean {
-  const a = createHash('sha256').update(expected).digest();
-  const b = createHash('sha256').update(given).digest();
-  return timingSafeEqual(a, b);
-}
 
 function query<T>(schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value);
@@ -70,9 +59,7 @@ function csvBody(): RequestHandler {
 /** The admin routes, mounted at `/api/v1/admin`. */
 export function adminRoutes(deps: AdminDependencies): Router {
   const router = express.Router();
-  const clock = deps.clock ?? Date.now;
-  const admin = new SiteAdmin(deps.counter, deps.store, clock, deps.log);
-  const historyImport = new HistoryImport(deps.store, new AuditTrail(deps.store, clock, deps.log), clock);
+  const { counter } = deps;
 
   router.use((req: Request, _res: Response, next: NextFunction) => {
     if (!deps.adminToken) return next(new FootfallError('not_found'));
@@ -82,16 +69,11 @@ export function adminRoutes(deps: AdminDependencies): Router {
     next();
   });
 
-  const site = (req: Request): Site => {
-    const id = String(req.params.site);
-    const found = deps.counter.sites.get(id);
-    if (!found) throw new FootfallError('unknown_site', `There is no site "${id}".`);
-    return found;
-  };
+  const site = (req: Request): Site => counter.requireSite(String(req.params.site));
   const actor = (req: Request) => `api:${req.ip ?? 'unknown'}`;
 
   router.get('/sites', (_req, res) => {
-    res.json(deps.counter.sites.all().sort((a, b) => compareText(a.id, b.id)));
+    res.json(counter.listSites());
   });
 
   router.put('/sites/:site', express.json({ limit: '64kb' }), async (req, res) => {
@@ -99,18 +81,18 @@ export function adminRoutes(deps: AdminDependencies): Router {
     if (!id.success) throw new FootfallError('invalid_settings', `site: ${describeIssues(id.error)}.`);
     // `curl -d` without a JSON type would otherwise save the defaults and answer success.
     if (req.body === undefined && hasBody(req)) throw new FootfallError('unsupported_media_type', 'Send the settings as application/json.');
-    const { site: saved, created } = await admin.put(id.data, req.body, actor(req));
+    const { site: saved, created } = await deps.sites.put(id.data, req.body, actor(req));
     res.status(created ? 201 : 200).json(saved);
   });
 
   router.delete('/sites/:site', async (req, res) => {
-    await admin.remove(site(req), actor(req));
+    await deps.sites.remove(site(req), actor(req));
     res.status(204).end();
   });
 
   router.get('/sites/:site/history', async (req, res) => {
     const found = site(req);
-    const today = localInstant(clock(), found.timezone).date;
+    const today = counter.today(found);
     const { from, to } = query(
       z.object({ from: dateSchema.optional(), to: dateSchema.optional() }),
       req.query,
@@ -119,7 +101,7 @@ export function adminRoutes(deps: AdminDependencies): Router {
     const start = from ?? addDays(end, -29);
     if (start > end) throw new FootfallError('invalid_query', 'from must not be after to.');
     if (start < addDays(end, -MAX_HISTORY_DAYS)) throw new FootfallError('invalid_query', `Ask for at most ${MAX_HISTORY_DAYS} days at once.`);
-    res.json(await deps.counter.history(found, start, end));
+    res.json(await counter.history(found, start, end));
   });
 
   router.get('/sites/:site/pages', async (req, res) => {
@@ -128,26 +110,26 @@ export function adminRoutes(deps: AdminDependencies): Router {
       z.object({ date: dateSchema.optional(), limit: z.coerce.number().int().min(1).max(1000).default(20) }),
       req.query,
     );
-    res.json(await deps.store.readTopPages(found.id, date ?? localInstant(clock(), found.timezone).date, limit));
+    res.json(await counter.readTopPages(found, date ?? counter.today(found), limit));
   });
 
   router.get('/sites/:site/day', async (req, res) => {
     const found = site(req);
     const { date } = query(z.object({ date: dateSchema.optional() }), req.query);
-    const day = date ?? localInstant(clock(), found.timezone).date;
-    res.json({ date: day, ...(await deps.store.readDayDetail(found.id, day)) });
+    const day = date ?? counter.today(found);
+    res.json({ date: day, ...(await counter.readDayDetail(found, day)) });
   });
 
   router.post('/sites/:site/history', csvBody(), async (req, res) => {
     const found = site(req);
     const { dryRun } = query(z.object({ dryRun: flagSchema.default(false) }), req.query);
     const csv = typeof req.body === 'string' ? req.body : '';
-    res.json(await historyImport.run(found, csv, { dryRun, actor: actor(req) }));
+    res.json(await deps.historyImport.run(found, csv, { dryRun, actor: actor(req) }));
   });
 
   router.get('/audit', async (req, res) => {
     const { limit } = query(z.object({ limit: z.coerce.number().int().min(1).max(10_000).default(100) }), req.query);
-    res.json(await deps.store.readAudit(limit));
+    res.json(await deps.audit.read(limit));
   });
 
   return router;

@@ -4,9 +4,8 @@
  * `/metrics` (Prometheus text).
  */
 import express, { type Router } from 'express';
-import type { BatchWriter } from '../counting/batch-writer.js';
-import type { Store } from '../store/store.js';
-import type { Metrics } from './metrics.js';
+import type { Counter } from '../counting/counter.js';
+import type { Metrics } from '../metrics.js';
 
 export interface Readiness {
   /** True from the moment shutdown begins. */
@@ -16,22 +15,9 @@ export interface Readiness {
 }
 
 export interface HealthDependencies {
-  store: Store;
-  writer: BatchWriter;
+  counter: Counter;
   metrics: Metrics;
   readiness: Readiness;
-}
-
-const PING_TIMEOUT_MS = 1000;
-
-function pingWithin(store: Store, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    store.ping().then(
-      () => resolve(true),
-      () => resolve(false),
-    ).finally(() => clearTimeout(timer));
-  });
 }
 
 export function healthRoutes(deps: HealthDependencies): Router {
@@ -42,20 +28,21 @@ export function healthRoutes(deps: HealthDependencies): Router {
   });
 
   router.get('/readyz', async (_req, res) => {
-    const storeAnswers = await pingWithin(deps.store, PING_TIMEOUT_MS);
-    const ready = storeAnswers && !deps.readiness.draining;
+    const health = await deps.counter.health();
+    const ready = health.storeAnswers && !deps.readiness.draining;
     res.status(ready ? 200 : 503).json({
       status: ready ? 'ready' : 'unavailable',
-      store: storeAnswers ? 'answering' : 'not answering',
-      writer: deps.writer.state,
-      backlog: deps.writer.entries,
+      store: health.storeAnswers ? 'answering' : 'not answering',
+      connection: health.connection,
+      writer: health.writer,
+      backlog: health.backlog,
       draining: deps.readiness.draining,
       warnings: deps.readiness.warnings,
     });
   });
 
   router.get('/metrics', async (_req, res) => {
-    deps.metrics.bufferEntries.set(deps.writer.entries);
+    deps.metrics.observeStore({ connection: deps.counter.connection, backlog: deps.counter.backlog });
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
 

@@ -3,10 +3,9 @@
  * with the field named, and counts nothing.
  */
 import { z } from 'zod';
+import { MAX_URL_LENGTH, pageOf, type Page } from '../counting/page-path.js';
 import { describeIssues, SITE_ID_PATTERN } from '../counting/site.js';
 import { FootfallError } from '../errors.js';
-
-export const MAX_URL_LENGTH = 2048;
 
 const siteId = z.string().regex(SITE_ID_PATTERN, { message: 'is not a site id' });
 
@@ -22,12 +21,6 @@ export const hitBodySchema = z.object({
 });
 
 export const pingBodySchema = z.object({ site: siteId });
-
-export interface Page {
-  origin: string;
-  /** Without query and fragment. */
-  path: string;
-}
 
 /** A valid hit: the site it names and the page it counts. */
 export interface Hit {
@@ -52,38 +45,6 @@ export function readHit(value: unknown): Hit {
   const page = pageOf(body.url);
   if (!page) throw new FootfallError('invalid_body', 'The request is not valid: url: is not an absolute http or https URL.');
   return { site: body.site, page };
-}
-
-/** The origin and path (no query, no fragment) of a page URL, or undefined if it is not http(s). */
-export function pageOf(url: string): Page | undefined {
-  if (!url.startsWith('http://') && !url.startsWith('https://')) return undefined;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return undefined;
-  }
-  return { origin: parsed.origin, path: safePath(parsed.pathname) };
-}
-
-/**
- * A path as asked for by a reader (`?path=`, `auth.path`): query and fragment dropped, escapes
- * decoded like hit URLs are. Undefined when it is not a path.
- */
-export function normalisePath(raw: string): string | undefined {
-  const path = raw.split(/[?#]/, 1)[0] ?? '';
-  if (!path.startsWith('/') || path.length > MAX_URL_LENGTH) return undefined;
-  return safePath(path);
-}
-
-/** Paths are shown to operators and used as keys: undecodable escapes stay as sent. */
-function safePath(pathname: string): string {
-  if (!pathname.includes('%')) return pathname;
-  try {
-    return decodeURI(pathname);
-  } catch {
-    return pathname;
-  }
 }
 
 /** Parses a body as JSON, or throws `invalid_body`. */

@@ -1,26 +1,25 @@
 /**
  * Ingest: `POST /api/v1/hit`, `GET /api/v1/hit.gif`, `POST /api/v1/ping`. The checks run in
- * the SPEC's order — media type, size, body, site, origin, crawler, prefetch, rate limit — and
- * nothing is counted unless every one passes.
+ * this order — media type, size, body, then the admission (site, origin, crawler, prefetch,
+ * opt-out), then the rate limit — and nothing is counted unless every one passes.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isbot } from 'isbot';
-import type { Counter, Visitor } from '../counting/counter.js';
+import type { Admissions, ArrivalKind } from '../counting/admission.js';
+import type { Counter } from '../counting/counter.js';
+import { pageOf } from '../counting/page-path.js';
 import type { Site } from '../counting/site.js';
-import { FootfallError } from '../errors.js';
+import type { FootfallError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { HitResult, Metrics } from '../ops/metrics.js';
-import type { ClientAddress } from './client-address.js';
-import { pageOf, parseJson, pingBodySchema, readHit, validateInput, type Hit } from './hit-input.js';
+import type { HitResult, Metrics } from '../metrics.js';
+import { parseJson, pingBodySchema, readHit, validateInput, type Hit } from './hit-input.js';
 import { checkMediaType, readBody } from './read-body.js';
 import { asFootfallError, sendError, sendJsonText, type Headers } from './respond.js';
 
 export interface IngestDependencies {
   counter: Counter;
+  admissions: Admissions;
   metrics: Metrics;
   log: Logger;
-  clientAddress: ClientAddress;
-  respectDnt: boolean;
 }
 
 type Outcome = 'counted' | 'bot' | 'prefetch';
@@ -32,15 +31,10 @@ const ANSWERS: Record<Outcome, { status: number; json: string }> = {
   prefetch: { status: 200, json: JSON.stringify({ counted: false, reason: 'prefetch' }) },
 };
 
-/** Distinct User-Agents remembered with their crawler verdict; isbot's pattern is costly. */
-const BOT_CACHE_SIZE = 2000;
-
 /** 1×1 transparent GIF. */
 const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
 
 export class Ingest {
-  private readonly bots = new Map<string, boolean>();
-
   constructor(private readonly deps: IngestDependencies) {}
 
   /** `POST /api/v1/hit` */
@@ -51,7 +45,7 @@ export class Ingest {
       const text = await this.readText(req);
       const hit = this.validate(text, readHit);
       site = hit.site;
-      const outcome = await this.count(req, hit, originHeader(req));
+      const outcome = await this.count(req, hit, req.headers.origin);
       this.finish(outcome, site);
       const answer = ANSWERS[outcome];
       sendJsonText(res, answer.status, answer.json, cors);
@@ -82,11 +76,10 @@ export class Ingest {
     try {
       const body = this.validate(await this.readText(req), (json) => validateInput(pingBodySchema, json));
       siteId = body.site;
-      const site = this.site(body.site);
       const referer = req.headers.referer;
-      this.checkOrigin(site, originHeader(req) ?? (referer === undefined ? undefined : pageOf(referer)?.origin));
-      const userAgent = req.headers['user-agent'] ?? '';
-      if (!this.isBot(userAgent) && !isPrefetch(req)) await this.deps.counter.recordPing(site, this.visitor(req));
+      const origin = req.headers.origin ?? (referer === undefined ? undefined : pageOf(referer)?.origin);
+      const admitted = this.admit('ping', req, body.site, origin);
+      if (admitted.verdict === 'visitor') await this.deps.counter.recordPing(admitted.site, admitted.visitor);
       res.writeHead(204, cors);
       res.end();
     } catch (error) {
@@ -105,45 +98,19 @@ export class Ingest {
     res.end();
   }
 
+  /** `origin` undefined: the page URL's own origin stands in for it. */
   private async count(req: IncomingMessage, hit: Hit, origin: string | undefined): Promise<Outcome> {
-    const site = this.site(hit.site);
-    this.checkOrigin(site, origin ?? hit.page.origin);
-    if (this.isBot(req.headers['user-agent'] ?? '')) {
-      this.deps.counter.recordRefusal(site, 'bot');
-      return 'bot';
-    }
-    if (isPrefetch(req)) return 'prefetch';
-    await this.deps.counter.recordHit(site, hit.page.path, this.visitor(req));
+    const admitted = this.admit('hit', req, hit.site, origin ?? hit.page.origin);
+    if (admitted.verdict !== 'visitor') return admitted.verdict === 'crawler' ? 'bot' : 'prefetch';
+    await this.deps.counter.recordHit(admitted.site, hit.page.path, admitted.visitor);
     return 'counted';
   }
 
-  /** Crawlers, and requests without a User-Agent, are not visitors. */
-  private isBot(userAgent: string): boolean {
-    let bot = this.bots.get(userAgent);
-    if (bot === undefined) {
-      // User-Agents are the sender's choice: a full cache starts over rather than grow.
-      if (this.bots.size >= BOT_CACHE_SIZE) this.bots.clear();
-      bot = userAgent === '' || isbot(userAgent);
-      this.bots.set(userAgent, bot);
-    }
-    return bot;
-  }
-
-  private site(id: string): Site {
-    const site = this.deps.counter.sites.get(id);
-    if (!site) throw new FootfallError('unknown_site');
-    return site;
-  }
-
-  private checkOrigin(site: Site, origin: string | undefined): void {
-    if (origin !== undefined && site.origins.includes(origin)) return;
-    this.deps.counter.recordRefusal(site, 'origin');
-    throw new FootfallError('origin_not_allowed', `The origin ${origin ?? '(none)'} is not one of the origins of site "${site.id}".`);
-  }
-
-  private visitor(req: IncomingMessage): Visitor {
-    const optOut = this.deps.respectDnt && (req.headers.dnt === '1' || req.headers['sec-gpc'] === '1');
-    return { ip: this.deps.clientAddress(req), userAgent: req.headers['user-agent'] ?? '', track: !optOut };
+  /** The admission of a hit or ping; a refusal is thrown as its catalogue error. */
+  private admit(kind: ArrivalKind, request: IncomingMessage, site: string, origin: string | undefined) {
+    const admitted = this.deps.admissions.admit({ kind, site, origin, request });
+    if (admitted.verdict === 'refused') throw admitted.error;
+    return admitted;
   }
 
   private readText(req: IncomingMessage): Promise<string> {
@@ -163,18 +130,19 @@ export class Ingest {
 
   /** An invalid body that still names a known site is shown to that site's operators. */
   private refuseInvalid(text: string): void {
+    let site: Site | undefined;
     try {
-      const site = this.deps.counter.sites.get(String((JSON.parse(text) as { site?: unknown }).site));
-      if (site) this.deps.counter.recordRefusal(site, 'invalid');
+      site = this.deps.counter.site(String((JSON.parse(text) as { site?: unknown }).site));
     } catch {
       // Not JSON: no site to tell.
     }
+    if (site) this.deps.counter.recordRefusal(site, 'invalid');
   }
 
   /** `site`: the site the request named, labelled per site only when it is a known one. */
   private finish(result: HitResult, site?: string): void {
     // Unknown ids are the sender's choice: as labels they would let anyone add series.
-    this.deps.metrics.recordHit(result, site !== undefined && this.deps.counter.sites.get(site) ? site : undefined);
+    this.deps.metrics.countIngest(result, site !== undefined && this.deps.counter.site(site) ? site : undefined);
   }
 
   private fail(res: ServerResponse, error: unknown, headers: Headers, site?: string): void {
@@ -187,16 +155,6 @@ export class Ingest {
     if (failure.code === 'internal_error') this.deps.log.error({ err: error }, 'ingest failed');
     else this.finish(failure.code as HitResult, site);
   }
-}
-
-function originHeader(req: IncomingMessage): string | undefined {
-  return req.headers.origin;
-}
-
-/** Speculative loads are not page views. */
-function isPrefetch(req: IncomingMessage): boolean {
-  const purpose = req.headers['sec-purpose'] ?? req.headers.purpose ?? req.headers['x-moz'];
-  return typeof purpose === 'string' && /prefetch|prerender/i.test(purpose);
 }
 
 /** Any page may send; the origin is checked against the site, not by the browser. */

@@ -5,7 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import { FootfallError } from '../errors.js';
 
-/** The SPEC's limit for hit and ping bodies. */
+/** The documented limit of hit and ping bodies (4 KiB). */
 export const BODY_LIMIT = 4096;
 
 /** `application/json` or `text/plain` (what `navigator.sendBeacon` sends for a string). */

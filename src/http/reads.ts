@@ -4,14 +4,13 @@
  * without waiting on anything: reads are the most frequent request after hits.
  */
 import type { ServerResponse } from 'node:http';
+import type { Counter } from '../counting/counter.js';
 import type { CachedCounts, CountsCache } from '../counting/counts-cache.js';
-import { METRICS, metricValue, type Metric } from '../counting/counts-payload.js';
-import type { Site } from '../counting/site.js';
-import type { SiteRegistry } from '../counting/site-registry.js';
+import { METRICS, isMetric, metricValue } from '../counting/counts-payload.js';
+import { normalisePath } from '../counting/page-path.js';
 import { FootfallError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { defaultBadgeLabel, renderBadge } from './badge.js';
-import { normalisePath } from './hit-input.js';
 import { asFootfallError, sendError } from './respond.js';
 
 const PUBLIC_HEADERS = { 'Cache-Control': 'public, max-age=1', 'Access-Control-Allow-Origin': '*' };
@@ -24,7 +23,7 @@ function sendCounts(res: ServerResponse, cached: CachedCounts): void {
 
 export class Reads {
   constructor(
-    private readonly sites: SiteRegistry,
+    private readonly counter: Counter,
     private readonly cache: CountsCache,
     private readonly log: Logger,
   ) {}
@@ -32,7 +31,7 @@ export class Reads {
   /** `rawQuery`: the query string after `?`, if any. */
   counts(res: ServerResponse, siteId: string, rawQuery: string | undefined): void {
     try {
-      const site = this.site(siteId);
+      const site = this.counter.requireSite(siteId);
       const path = this.path(rawQuery);
       const cached = this.cache.peek(site, path);
       if (cached) sendCounts(res, cached);
@@ -44,10 +43,10 @@ export class Reads {
 
   badge(res: ServerResponse, siteId: string, rawQuery: string | undefined): void {
     try {
-      const site = this.site(siteId);
+      const site = this.counter.requireSite(siteId);
       const query = new URLSearchParams(rawQuery);
-      const metric = (query.get('metric') ?? 'total.views') as Metric;
-      if (!METRICS.includes(metric)) throw new FootfallError('invalid_query', `metric must be one of ${METRICS.join(', ')}.`);
+      const metric = query.get('metric') ?? 'total.views';
+      if (!isMetric(metric)) throw new FootfallError('invalid_query', `metric must be one of ${METRICS.join(', ')}.`);
       const label = query.get('label') || defaultBadgeLabel(metric);
       if (label.length > MAX_LABEL_LENGTH) throw new FootfallError('invalid_query', `label must be at most ${MAX_LABEL_LENGTH} characters.`);
       this.cache.get(site).then(({ counts }) => {
@@ -58,12 +57,6 @@ export class Reads {
     } catch (error) {
       this.fail(res, error);
     }
-  }
-
-  private site(id: string): Site {
-    const site = this.sites.get(id);
-    if (!site) throw new FootfallError('unknown_site');
-    return site;
   }
 
   /** The `path` query parameter, normalised; undefined when absent. */

@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Server, Socket } from 'socket.io';
+import { liveRefusal } from '../errors.js';
 
 /** Messages a widget may send after connecting (it sends none); past this per second, it goes. */
 const FLOOD_MESSAGES_PER_SECOND = 5;
@@ -42,7 +43,7 @@ export function requireSessionOrigin(io: Server): void {
     if (!sid) return next();
     const clients = (io.engine as unknown as { clients: Record<string, { request: IncomingMessage } | undefined> }).clients;
     const session = Object.hasOwn(clients, sid) ? clients[sid] : undefined;
-    if (session && session.request.headers.origin !== req.headers.origin) return next(new Error('origin_not_allowed'));
+    if (session && session.request.headers.origin !== req.headers.origin) return next(liveRefusal('origin_not_allowed'));
     next();
   });
 }

@@ -3,6 +3,7 @@
  * browser snippet in client-snippet/.
  */
 import type { CountsPayload } from '../counting/counts-payload.js';
+import type { ErrorCode } from '../errors.js';
 
 /** What a widget sends when it connects (`io(url, { auth })`). */
 export interface LiveAuth {
@@ -29,8 +30,8 @@ export interface OpsSiteRow {
   lastHit: string | null;
 }
 
-/** Refusals a client sees as `connect_error` messages. */
-export type LiveRefusal = 'origin_not_allowed' | 'unknown_site' | 'invalid_auth' | 'unauthorized' | 'too_many_connections';
+/** Refusals a client sees as `connect_error` messages (codes of src/errors.ts). */
+export type LiveRefusal = Extract<ErrorCode, 'origin_not_allowed' | 'unknown_site' | 'invalid_auth' | 'unauthorized' | 'too_many_connections' | 'store_unavailable'>;
 
 export interface SocketData {
   site: string;

@@ -6,26 +6,28 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { Config } from '../config/config.js';
+import type { Admissions } from '../counting/admission.js';
+import type { ClientAddress } from '../counting/client-address.js';
 import type { Counter } from '../counting/counter.js';
 import type { CountsCache } from '../counting/counts-cache.js';
-import { normalisePath } from '../http/hit-input.js';
-import type { ClientAddress } from '../http/client-address.js';
+import { normalisePath } from '../counting/page-path.js';
+import { liveRefusal } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { Metrics } from '../ops/metrics.js';
-import type { ChangeFeed } from './change-feed.js';
+import type { Metrics } from '../metrics.js';
 import { ConnectionGuard, disconnectFlooders, requireSessionOrigin } from './connection-guard.js';
-import type { ClientToServerEvents, LiveRefusal, ServerToClientEvents, SocketData } from './events.js';
+import type { ClientToServerEvents, ServerToClientEvents, SocketData } from './events.js';
 import { attachOpsNamespace } from './ops-namespace.js';
 import { Presence } from './presence.js';
 import { PushScheduler, pageRoom, siteRoom } from './push-scheduler.js';
 
 export interface LiveDependencies {
   counter: Counter;
+  admissions: Admissions;
   cache: CountsCache;
-  feed: ChangeFeed;
   metrics: Metrics;
   log: Logger;
-  config: Pick<Config, 'pushIntervalMs' | 'onlineWindowMs' | 'respectDnt' | 'adminToken' | 'connectionsPerIp'>;
+  config: Pick<Config, 'pushIntervalMs' | 'onlineWindowMs' | 'adminToken' | 'connectionsPerIp'>;
+  /** The address a connection counts against in the per-IP cap, as admission resolves it. */
   clientAddress: ClientAddress;
 }
 
@@ -38,11 +40,8 @@ export interface Live {
 /** Live clients send nothing but the handshake; a few KB is plenty. */
 const MAX_MESSAGE_BYTES = 4096;
 
-function refuse(reason: LiveRefusal): Error {
-  return new Error(reason);
-}
-
-export function attachLive(httpServer: HttpServer, deps: LiveDependencies): Live {
+/** Attaches Socket.IO to `httpServer`; resolves once change notices of every instance arrive. */
+export async function attachLive(httpServer: HttpServer, deps: LiveDependencies): Promise<Live> {
   const { counter, log } = deps;
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
     serveClient: false,
@@ -59,7 +58,7 @@ export function attachLive(httpServer: HttpServer, deps: LiveDependencies): Live
     log: log.child({ module: 'pushes' }),
     metrics: deps.metrics,
   });
-  deps.feed.subscribe((sites) => scheduler.changed(sites));
+  await counter.watchChanges((sites) => scheduler.changed(sites));
   requireSessionOrigin(io);
   const guard = new ConnectionGuard(deps.config.connectionsPerIp);
   const ops = attachOpsNamespace(io, {
@@ -72,23 +71,19 @@ export function attachLive(httpServer: HttpServer, deps: LiveDependencies): Live
 
   io.use(async (socket, next) => {
     const auth = socket.handshake.auth as { site?: unknown; path?: unknown };
-    if (typeof auth.site !== 'string') return next(refuse('invalid_auth'));
-    const site = counter.sites.get(auth.site);
-    if (!site) return next(refuse('unknown_site'));
-    const origin = socket.handshake.headers.origin;
-    if (origin === undefined || !site.origins.includes(origin)) return next(refuse('origin_not_allowed'));
+    if (typeof auth.site !== 'string') return next(liveRefusal('invalid_auth'));
+    const admitted = deps.admissions.admit({ kind: 'live', site: auth.site, origin: socket.handshake.headers.origin, request: socket.request });
+    if (admitted.verdict === 'refused') return next(liveRefusal(admitted.error.code, admitted.error.message));
+    const { site, visitor } = admitted;
     const path = typeof auth.path === 'string' ? normalisePath(auth.path) : undefined;
-    const request = socket.request;
-    const optOut = deps.config.respectDnt && (request.headers.dnt === '1' || request.headers['sec-gpc'] === '1');
-    const ip = deps.clientAddress(request);
     try {
-      const onlineId = await counter.onlineId(site, { ip, userAgent: request.headers['user-agent'] ?? '', track: !optOut });
-      if (!guard.admit(ip)) return next(refuse('too_many_connections'));
+      const onlineId = await counter.onlineId(site, visitor);
+      if (!guard.admit(visitor.ip)) return next(liveRefusal('too_many_connections'));
       socket.data = { site: site.id, path, onlineId };
       next();
     } catch (error) {
       log.warn({ err: error, site: site.id }, 'live connection refused: store not answering');
-      next(new Error('store_unavailable'));
+      next(liveRefusal('store_unavailable', 'The counter store is not answering; the widget will try again.'));
     }
   });
 
@@ -99,7 +94,7 @@ export function attachLive(httpServer: HttpServer, deps: LiveDependencies): Live
     void socket.join(path === undefined ? siteRoom(site) : pageRoom(site, path));
     scheduler.join(site, path);
     if (onlineId !== undefined) presence.add(site, onlineId);
-    const known = counter.sites.get(site);
+    const known = counter.site(site);
     if (known) {
       deps.cache.get(known, path).then(
         ({ counts }) => socket.emit('counts', counts),

@@ -7,10 +7,10 @@
 import type { Namespace, Server } from 'socket.io';
 import type { Counter } from '../counting/counter.js';
 import type { CountsCache } from '../counting/counts-cache.js';
+import { liveRefusal } from '../errors.js';
 import type { Logger } from '../log.js';
-import { tokenMatches } from '../ops/admin-routes.js';
-import { compareText } from '../store/figures.js';
-import type { LiveRefusal, OpsServerToClientEvents, OpsSiteRow } from './events.js';
+import { tokenMatches } from '../ops/access.js';
+import type { OpsServerToClientEvents, OpsSiteRow } from './events.js';
 
 export interface OpsNamespaceOptions {
   counter: Counter;
@@ -47,15 +47,14 @@ export function attachOpsNamespace(io: Server, options: OpsNamespaceOptions): Op
 
   ops.use((socket, next) => {
     if (authorised(options.adminToken, socket.handshake.auth)) return next();
-    const refusal: LiveRefusal = 'unauthorized';
-    next(new Error(refusal));
+    next(liveRefusal('unauthorized', 'Connect to /ops with auth: {token: "<the admin token>"}.'));
   });
 
   const tick = async (): Promise<void> => {
     if (ticking) return;
     ticking = true;
     try {
-      const sites = counter.sites.all().sort((a, b) => compareText(a.id, b.id));
+      const sites = counter.listSites();
       const reads = await Promise.all(sites.map((site) => counter.readCounts(site)));
       reads.forEach((read, i) => options.cache?.put(sites[i]!, read, []));
       last = reads.map((read) => ({ counts: read.counts, lastHit: read.lastHit > 0 ? new Date(read.lastHit).toISOString() : null }));

@@ -4,13 +4,13 @@
  * site's page paths in that one read), and none for sites without connections here.
  */
 import type { Server } from 'socket.io';
-import { broadcast } from './broadcast.js';
-import type { CountsCache } from '../counting/counts-cache.js';
-import { withPage } from '../counting/counts-reader.js';
-import type { CountsPayload } from '../counting/counts-payload.js';
 import type { Counter } from '../counting/counter.js';
+import type { CountsCache } from '../counting/counts-cache.js';
+import type { CountsPayload } from '../counting/counts-payload.js';
+import { withPage } from '../counting/counts-reader.js';
 import type { Logger } from '../log.js';
-import type { Metrics } from '../ops/metrics.js';
+import type { Metrics } from '../metrics.js';
+import { broadcast } from './broadcast.js';
 import type { ClientToServerEvents, ServerToClientEvents, SocketData } from './events.js';
 
 type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -95,7 +95,7 @@ export class PushScheduler {
   }
 
   /** Change notices from any instance. */
-  changed(sites: string[]): void {
+  changed(sites: readonly string[]): void {
     for (const site of sites) {
       const watch = this.watched.get(site);
       if (!watch) continue;
@@ -135,7 +135,7 @@ export class PushScheduler {
   }
 
   private async push(siteId: string, watch: SiteWatch, now: number): Promise<void> {
-    const site = this.options.counter.sites.get(siteId);
+    const site = this.options.counter.site(siteId);
     if (!site) return;
     watch.dirty = false;
     watch.lastRead = now;

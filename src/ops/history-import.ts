@@ -4,14 +4,12 @@
  * what would change and changes nothing; an applied import is audited. The store SETS each
  * day's imported figures, so the same file twice changes nothing.
  */
-import { localInstant } from '../counting/calendar.js';
+import type { Counter } from '../counting/counter.js';
 import type { Site } from '../counting/site.js';
 import { FootfallError } from '../errors.js';
-import type { Figures, Store } from '../store/store.js';
 import type { AuditTrail } from './audit-trail.js';
-import { IMPORTED_DAY_KEEP_UNTIL } from '../counting/periods.js';
+import type { Figures } from '../store/store.js';
 import { describeProblems, parseHistoryCsv, type HistoryRow } from './history-csv.js';
-
 
 export interface HistoryChange {
   date: string;
@@ -45,9 +43,8 @@ export interface HistoryImportOptions {
 
 export class HistoryImport {
   constructor(
-    private readonly store: Store,
+    private readonly counter: Counter,
     private readonly trail: AuditTrail,
-    private readonly clock: () => number = Date.now,
   ) {}
 
   /**
@@ -55,17 +52,16 @@ export class HistoryImport {
    * bad line (the first twenty) when any row is refused; then nothing is applied.
    */
   async run(site: Site, csv: string, options: HistoryImportOptions): Promise<HistoryImportResult> {
-    const today = localInstant(this.clock(), site.timezone).date;
-    const parsed = parseHistoryCsv(csv, today);
+    const parsed = parseHistoryCsv(csv, this.counter.today(site));
     if (!parsed.ok) {
       throw new FootfallError('invalid_body', `The history file was refused and nothing was imported: ${describeProblems(parsed.problems)}.`);
     }
     const result = await this.plan(site, parsed.rows, options.dryRun);
     if (options.dryRun) return result;
     const totalsBefore = await this.importedTotal(site);
-    await this.store.importHistory(
-      site.id,
-      result.changes.map((change) => ({ date: change.date, ...change.after, keepUntil: IMPORTED_DAY_KEEP_UNTIL })),
+    await this.counter.importHistory(
+      site,
+      result.changes.map((change) => ({ date: change.date, ...change.after })),
     );
     const rows = parsed.rows;
     await this.trail.record(options.actor, 'history.import', site.id, { imported: totalsBefore }, {
@@ -82,14 +78,14 @@ export class HistoryImport {
   private async plan(site: Site, rows: HistoryRow[], dryRun: boolean): Promise<HistoryImportResult> {
     const from = rows[0]?.date ?? '';
     const to = rows.at(-1)?.date ?? '';
-    const stored = new Map((await this.store.readHistory(site.id, from, to)).map((day) => [day.date, day]));
+    const stored = new Map((await this.counter.importedHistory(site, from, to)).map((day) => [day.date, day]));
     const changes: HistoryChange[] = [];
     const overlapping: string[] = [];
     const total = { views: 0, visitors: 0 };
     for (const row of rows) {
       const day = stored.get(row.date);
-      const before = day?.imported ?? { views: 0, visitors: 0 };
-      if ((day?.views ?? 0) > 0) overlapping.push(row.date);
+      const before = { views: day?.views ?? 0, visitors: day?.visitors ?? 0 };
+      if ((day?.counted ?? 0) > 0) overlapping.push(row.date);
       if (before.views === row.views && before.visitors === row.visitors) continue;
       changes.push({ date: row.date, before: { ...before }, after: { views: row.views, visitors: row.visitors } });
       total.views += row.views - before.views;
@@ -100,7 +96,7 @@ export class HistoryImport {
 
   /** The site's imported all-time figures, for the audit entry's before → after. */
   private async importedTotal(site: Site): Promise<Figures> {
-    const days = await this.store.readHistory(site.id, '0000-01-01', '9999-12-31');
-    return days.reduce((sum, day) => ({ views: sum.views + day.imported.views, visitors: sum.visitors + day.imported.visitors }), { views: 0, visitors: 0 });
+    const days = await this.counter.importedHistory(site, '0000-01-01', '9999-12-31');
+    return days.reduce((sum, day) => ({ views: sum.views + day.views, visitors: sum.visitors + day.visitors }), { views: 0, visitors: 0 });
   }
 }

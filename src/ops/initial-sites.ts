@@ -7,13 +7,12 @@ import { z } from 'zod';
 import type { Counter } from '../counting/counter.js';
 import { describeIssues, siteSchema } from '../counting/site.js';
 import { StartupError } from '../errors.js';
-import type { Store } from '../store/store.js';
-import { SiteAdmin } from './site-admin.js';
+import type { SiteAdmin } from './site-admin.js';
 
 const DEMO_SITE = 'demo';
 
 /** Creates or updates every site of the file; a bad file stops the start, naming the entry. */
-export async function applySitesFile(file: string, counter: Counter, store: Store): Promise<void> {
+export async function applySitesFile(file: string, counter: Counter, admin: SiteAdmin): Promise<void> {
   let json: unknown;
   try {
     json = JSON.parse(await readFile(file, 'utf8'));
@@ -24,9 +23,8 @@ export async function applySitesFile(file: string, counter: Counter, store: Stor
   if (!parsed.success) {
     throw new StartupError(`FOOTFALL_SITES_FILE="${file}" is not a JSON array of sites: ${describeIssues(parsed.error)}.`);
   }
-  const admin = new SiteAdmin(counter, store);
   for (const { id, ...settings } of parsed.data) {
-    const known = counter.sites.get(id);
+    const known = counter.site(id);
     if (known && JSON.stringify(known) === JSON.stringify({ ...known, ...settings })) continue;
     await admin.put(id, settings, 'sites-file');
   }
@@ -36,11 +34,11 @@ export async function applySitesFile(file: string, counter: Counter, store: Stor
  * With no site at all, creates `demo` for this server's own origins; a demo-only store gets
  * this port's origins added, so the demo page keeps counting after a port change.
  */
-export async function ensureDemoSite(counter: Counter, store: Store, port: number): Promise<void> {
-  const sites = counter.sites.all();
+export async function ensureDemoSite(counter: Counter, admin: SiteAdmin, port: number): Promise<void> {
+  const sites = counter.listSites();
   if (sites.length > 1 || (sites.length === 1 && sites[0]?.id !== DEMO_SITE)) return;
   const own = [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
   const origins = [...new Set([...(sites[0]?.origins ?? []), ...own])];
   if (sites[0] && origins.length === sites[0].origins.length) return;
-  await new SiteAdmin(counter, store).put(DEMO_SITE, { origins }, 'first-run');
+  await admin.put(DEMO_SITE, { origins }, 'first-run');
 }

@@ -1,16 +1,17 @@
 /**
  * Moving every site, setting and figure between stores as NDJSON: a header line
  * `{"format":"footfall-dump","version":1,…}`, then one SiteDump per line. HyperLogLog
- * registers travel as they are, so unique counts carry over exactly.
+ * registers travel as they are, so unique counts carry over exactly. Whole sites move as the
+ * stores keep them, so this works on Stores directly: no counting rule applies to a move.
  *
  * Import checks each line with zod and names the bad one. From a file (which can be read
  * twice) every line is checked before anything is written; from a pipe, lines are applied as
  * they pass and a bad line stops the import there (each site is imported whole or not at all,
  * and importing the same dump again is safe).
  */
-import type { StoreKind, Store, SiteDump } from '../store/store.js';
-import { describeIssues } from '../counting/site.js';
 import { z } from 'zod';
+import { describeIssues } from '../counting/site.js';
+import type { SiteDump, Store, StoreKind } from '../store/store.js';
 import { siteDumpSchema } from './site-dump-schema.js';
 
 export const DUMP_FORMAT = 'footfall-dump';

@@ -1,15 +1,12 @@
-/** Builds the backend that `FOOTFALL_STORE` names. */
+/**
+ * Builds the backend that `FOOTFALL_STORE` names. The only place that switches on the kind of
+ * store: whatever differs between backends (sharing, change notices, expiry) each one brings.
+ */
 import type { StoreUrl } from '../config/store-url.js';
-import type { Logger } from '../log.js';
 import { MemoryStore } from './memory-store.js';
 import { connectRedisStore } from './redis/redis-store.js';
-import { openSqliteStore } from './sqlite-store.js';
-import type { Store } from './store.js';
-
-export interface StoreDependencies {
-  log: Logger;
-  clock?: () => number;
-}
+import { openSqliteStore } from './sqlite/sqlite-store.js';
+import type { Store, StoreDependencies } from './store.js';
 
 /** Opens the store; throws a StartupError when it cannot be used (e.g. not a footfall file). */
 export async function createStore(url: StoreUrl, deps: StoreDependencies): Promise<Store> {

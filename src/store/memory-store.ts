@@ -2,36 +2,22 @@
  * `memory:` — everything in this process, for tests and trials. The reference for what the
  * other backends must do; nothing survives a restart.
  */
-import type { Site } from '../counting/site.js';
 import { HyperLogLog } from './hll/hyperloglog.js';
+import { LocalChangeFeed } from './local-change-feed.js';
+import { compareText, topPaths } from './ordering.js';
 import { cappedPath } from './path-cap.js';
-import {
-  WRITER_MEMORY_MS,
-  MAX_AUDIT_ENTRIES,
-  MAX_PATHS_PER_DAY,
-  MAX_PATHS_TOTAL,
-  type AuditEntry,
-  type CountsQuery,
-  type DayDetail,
-  type DayRecord,
-  type Figures,
-  type ImportedDay,
-  type PathViews,
-  type RateTotals,
-  type RawCounts,
-  type RefusalReason,
-  type SiteBatch,
-  type SiteDump,
-  type Store,
-} from './store.js';
-import { compareText, emptyRefused, topPaths } from './figures.js';
+import { emptyRefused } from './refusals.js';
+import * as S from './store.js';
+import { MAX_AUDIT_ENTRIES, MAX_PATHS_PER_DAY, MAX_PATHS_TOTAL, WRITER_MEMORY_MS } from './store.js';
+
+type Figures = S.Figures;
 
 interface Day {
   views: number;
   visitors: number;
   hours: number[];
   paths: Map<string, number>;
-  refused: Record<RefusalReason, number>;
+  refused: Record<S.RefusalReason, number>;
   imported: Figures;
   keepUntil: number;
   sketch?: HyperLogLog;
@@ -71,29 +57,36 @@ function emptyDay(keepUntil: number, sketchUntil: number): Day {
   };
 }
 
-export class MemoryStore implements Store {
+export class MemoryStore implements S.Store {
   readonly kind = 'memory' as const;
-  private readonly sites = new Map<string, Site>();
+  readonly shared = false;
+  readonly changes = new LocalChangeFeed();
+  private closed = false;
+  private readonly sites = new Map<string, S.SiteRecord>();
   private readonly data = new Map<string, SiteData>();
   /** `site\nwriter` → last applied seq and until when it is remembered. */
   private readonly writers = new Map<string, { seq: number; until: number }>();
-  private audit: AuditEntry[] = [];
+  private audit: S.AuditEntry[] = [];
   private readonly clock: () => number;
 
   constructor(options: { clock?: () => number } = {}) {
     this.clock = options.clock ?? Date.now;
   }
 
-  async listSites(): Promise<Site[]> {
+  get connection(): S.StoreConnectionState {
+    return this.closed ? 'closed' : 'ready';
+  }
+
+  async listSites(): Promise<S.SiteRecord[]> {
     return [...this.sites.values()].map((site) => structuredClone(site)).sort((a, b) => compareText(a.id, b.id));
   }
 
-  async getSite(id: string): Promise<Site | undefined> {
+  async getSite(id: string): Promise<S.SiteRecord | undefined> {
     const site = this.sites.get(id);
     return site && structuredClone(site);
   }
 
-  async putSite(site: Site): Promise<void> {
+  async putSite(site: S.SiteRecord): Promise<void> {
     this.sites.set(site.id, structuredClone(site));
   }
 
@@ -110,7 +103,7 @@ export class MemoryStore implements Store {
     return candidate;
   }
 
-  async applyBatch(batch: SiteBatch): Promise<RateTotals> {
+  async applyBatch(batch: S.SiteBatch): Promise<S.RateTotals> {
     const now = this.clock();
     const writerKey = `${batch.site}\n${batch.writer}`;
     const last = this.writers.get(writerKey);
@@ -165,7 +158,7 @@ export class MemoryStore implements Store {
     });
   }
 
-  async readCounts(query: CountsQuery): Promise<RawCounts> {
+  async readFigures(query: S.CountsQuery): Promise<S.StoredFigures> {
     const data = this.data.get(query.site) ?? emptySiteData();
     pruneOnline(data.online, query.onlineSince);
     const day = data.days.get(query.date);
@@ -175,16 +168,14 @@ export class MemoryStore implements Store {
       online: data.online.size,
       today: { views: day?.views ?? 0, visitors: day ? dayVisitors(day) : 0 },
       week: { views: week?.views ?? 0, visitors: week?.sketch.count() ?? 0 },
-      total: {
-        views: total.views + total.imported.views,
-        visitors: total.sketch.count() + total.imported.visitors,
-      },
+      total: { views: total.views, visitors: total.sketch.count() },
+      imported: { ...total.imported },
       pages: query.paths.map((path) => total.paths.get(path) ?? 0),
       lastHit: total.lastHit,
     };
   }
 
-  async readHistory(site: string, from: string, to: string): Promise<DayRecord[]> {
+  async readHistory(site: string, from: string, to: string): Promise<S.DayRecord[]> {
     const days = this.data.get(site)?.days ?? new Map<string, Day>();
     return [...days]
       .filter(([date]) => date >= from && date <= to)
@@ -192,16 +183,16 @@ export class MemoryStore implements Store {
       .map(([date, day]) => ({ date, views: day.views, visitors: dayVisitors(day), imported: { ...day.imported } }));
   }
 
-  async readDayDetail(site: string, date: string): Promise<DayDetail> {
+  async readDayDetail(site: string, date: string): Promise<S.DayDetail> {
     const day = this.data.get(site)?.days.get(date);
     return { hours: day ? [...day.hours] : new Array<number>(24).fill(0), refused: { ...(day?.refused ?? emptyRefused()) } };
   }
 
-  async readTopPages(site: string, date: string, limit: number): Promise<PathViews[]> {
+  async readTopPages(site: string, date: string, limit: number): Promise<S.PathViews[]> {
     return topPaths(this.data.get(site)?.days.get(date)?.paths ?? new Map(), limit);
   }
 
-  async importHistory(site: string, days: ImportedDay[]): Promise<void> {
+  async importHistory(site: string, days: S.ImportedDay[]): Promise<void> {
     const data = this.siteData(site);
     for (const imported of days) {
       let day = data.days.get(imported.date);
@@ -213,7 +204,7 @@ export class MemoryStore implements Store {
     }
   }
 
-  async exportSite(id: string): Promise<SiteDump | undefined> {
+  async exportSite(id: string): Promise<S.SiteDump | undefined> {
     const site = this.sites.get(id);
     if (!site) return undefined;
     const data = this.data.get(id) ?? emptySiteData();
@@ -245,7 +236,7 @@ export class MemoryStore implements Store {
     };
   }
 
-  async importSite(dump: SiteDump): Promise<void> {
+  async importSite(dump: S.SiteDump): Promise<void> {
     const data = emptySiteData();
     for (const day of dump.days) {
       data.days.set(day.date, {
@@ -275,12 +266,12 @@ export class MemoryStore implements Store {
     this.data.set(dump.site.id, data);
   }
 
-  async appendAudit(entry: AuditEntry): Promise<void> {
+  async appendAudit(entry: S.AuditEntry): Promise<void> {
     this.audit.unshift(structuredClone(entry));
     if (this.audit.length > MAX_AUDIT_ENTRIES) this.audit.length = MAX_AUDIT_ENTRIES;
   }
 
-  async readAudit(limit: number): Promise<AuditEntry[]> {
+  async readAudit(limit: number): Promise<S.AuditEntry[]> {
     return this.audit.slice(0, limit).map((entry) => structuredClone(entry));
   }
 
@@ -304,7 +295,10 @@ export class MemoryStore implements Store {
 
   async ping(): Promise<void> {}
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.closed = true;
+    this.changes.close();
+  }
 
   private siteData(site: string): SiteData {
     let data = this.data.get(site);

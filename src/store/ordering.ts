@@ -1,11 +1,5 @@
-/** Small shapes shared by the backends. */
-import type { PathViews, RefusalReason } from './store.js';
-
-export const REFUSAL_REASONS: readonly RefusalReason[] = ['bot', 'origin', 'rate_limit', 'invalid'];
-
-export function emptyRefused(): Record<RefusalReason, number> {
-  return { bot: 0, origin: 0, rate_limit: 0, invalid: 0 };
-}
+/** The orders every backend returns rows in, so that all of them answer alike. */
+import type { PathViews } from './store.js';
 
 /** Plain code-unit order: the same in every backend and locale (SQL and Redis sort bytes). */
 export function compareText(a: string, b: string): number {

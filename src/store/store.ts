@@ -1,9 +1,21 @@
 /**
- * The one interface every backend implements. A backend keeps and returns figures; the rules
- * that decide what a figure means (calendar, visitor ids, baseline, rate limit) live above it,
- * in src/counting. Every backend passes the conformance suite in test/store.
+ * The one interface every backend implements, like a Socket.IO adapter: a backend brings
+ * everything that differs between stores — how figures are kept, whether several instances
+ * share them, how those instances hear of each other's writes. The rules that decide what a
+ * figure means (calendar, visitor ids, baselines, imported history, rate limits) live above
+ * it, in src/counting. Every backend passes the conformance suite in test/store.
  */
-import type { Site } from '../counting/site.js';
+import type { Logger } from '../log.js';
+
+/**
+ * A site's settings as a store keeps them: a JSON document with an id. What the other fields
+ * mean, and their defaults, is src/counting's business (site.ts), so a store never needs to
+ * change when a setting is added.
+ */
+export interface SiteRecord {
+  id: string;
+  [field: string]: unknown;
+}
 
 /** Why a hit was refused; counted per day so operators can see what is filtered. */
 export type RefusalReason = 'bot' | 'origin' | 'rate_limit' | 'invalid';
@@ -73,7 +85,7 @@ export interface CountsQuery {
   site: string;
   date: string;
   week: string;
-  /** Paths whose all-time views are wanted, in the order of `RawCounts.pages`. */
+  /** Paths whose all-time views are wanted, in the order of `StoredFigures.pages`. */
   paths: string[];
   /** Online entries last seen before this (epoch ms) are not counted (and may be pruned). */
   onlineSince: number;
@@ -84,12 +96,18 @@ export interface Figures {
   visitors: number;
 }
 
-/** Figures as stored: imported history is in `total`, the site's baseline is not. */
-export interface RawCounts {
+/**
+ * A site's figures as stored: what was counted, and apart from it what was imported. The
+ * site's baseline and imported history are added above the store (counts-reader.ts).
+ */
+export interface StoredFigures {
   online: number;
   today: Figures;
   week: Figures;
+  /** Counted all-time figures, imported history not included. */
   total: Figures;
+  /** All-time sums of imported history. */
+  imported: Figures;
   /** All-time views of `CountsQuery.paths`, same order. */
   pages: number[];
   /** Epoch ms of the last counted hit, 0 if none. */
@@ -155,7 +173,7 @@ export interface DayDump {
 }
 
 export interface SiteDump {
-  site: Site;
+  site: SiteRecord;
   days: DayDump[];
   weeks: Array<{ label: string; views: number; sketch: Sketch; keepUntil: number }>;
   /** All-time: counted views (imported ones are in `imported`), the sketch of every day id. */
@@ -165,12 +183,47 @@ export interface SiteDump {
 
 export type StoreKind = 'memory' | 'sqlite' | 'redis' | 'redis-cluster';
 
-export interface Store {
-  readonly kind: StoreKind;
+/**
+ * The connection to the store, as /readyz and /metrics show it. An embedded store is `ready`
+ * from the start; Redis moves through all four, each transition logged once.
+ */
+export type StoreConnectionState = 'connecting' | 'ready' | 'reconnecting' | 'closed';
 
-  listSites(): Promise<Site[]>;
-  getSite(id: string): Promise<Site | undefined>;
-  putSite(site: Site): Promise<void>;
+/**
+ * Change notices: after each flush, the ids of the sites it wrote. Every instance on the same
+ * store hears them, so a hit taken by one instance reaches the widgets held by all. A lost
+ * notice only delays a push until the next periodic refresh.
+ */
+export interface ChangeFeed {
+  publish(sites: readonly string[]): void;
+  /**
+   * Calls `listener` with the sites of every notice, this instance's own included; resolves
+   * once notices are being received.
+   */
+  subscribe(listener: (sites: readonly string[]) => void): Promise<void>;
+}
+
+/** What every backend is built with (see create-store.ts). */
+export interface StoreDependencies {
+  log: Logger;
+  /** The time the store's own expiry and dumps follow; default Date.now. */
+  clock?: () => number;
+}
+
+export interface Store {
+  /** Which backend this is, for logs and dump headers; never switched on outside create-store.ts. */
+  readonly kind: StoreKind;
+  /**
+   * True when other instances may write to the same figures (Redis): per-visitor totals for
+   * the rate limit then come back from the store. On one machine this process sees every view.
+   */
+  readonly shared: boolean;
+  readonly changes: ChangeFeed;
+  readonly connection: StoreConnectionState;
+
+  listSites(): Promise<SiteRecord[]>;
+  getSite(id: string): Promise<SiteRecord | undefined>;
+  putSite(site: SiteRecord): Promise<void>;
   /** Removes the site's settings and every figure it has. */
   deleteSite(id: string): Promise<void>;
 
@@ -184,7 +237,7 @@ export interface Store {
   applyBatch(batch: SiteBatch): Promise<RateTotals>;
 
   /** Reads a site's figures in one round trip. */
-  readCounts(query: CountsQuery): Promise<RawCounts>;
+  readFigures(query: CountsQuery): Promise<StoredFigures>;
 
   /** Stored days between `from` and `to` inclusive (local dates); days never written are absent. */
   readHistory(site: string, from: string, to: string): Promise<DayRecord[]>;
@@ -193,7 +246,7 @@ export interface Store {
 
   /**
    * Sets imported history per day: a day imported again replaces its earlier import, so the
-   * same file twice changes nothing. All-time figures follow the difference.
+   * same file twice changes nothing. The all-time imported sums follow the difference.
    */
   importHistory(site: string, days: ImportedDay[]): Promise<void>;
 
@@ -214,6 +267,7 @@ export interface Store {
 
   /** Resolves when the store answers; rejects otherwise. */
   ping(): Promise<void>;
+  /** Closes the store and its change feed. */
   close(): Promise<void>;
 }
 

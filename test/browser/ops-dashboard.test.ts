@@ -134,12 +134,12 @@ describe('browser: the ops dashboard', () => {
 
   it('keeps up with 500 sites: one payload per interval, rows updated in place', async () => {
     const s = server!;
-    const existing = s.counter.sites.all().length;
+    const existing = s.counter.listSites().length;
     for (let i = 0; i < 500 - existing; i++) {
       await s.store.putSite(siteSchema.parse({ id: `xa-${String(i).padStart(3, '0')}`, origins: [SITE_ORIGIN] }));
     }
-    await s.counter.sites.refresh();
-    assert.equal(s.counter.sites.all().length, 500);
+    await s.counter.refreshSites();
+    assert.equal(s.counter.listSites().length, 500);
 
     const { page, errors } = await openDashboard();
     await signIn(page);

@@ -69,7 +69,7 @@ describe('browser: the widget across a server restart', () => {
     assert.equal(await page.locator('#w .box.off').count(), 1, 'the online dot shows the connection is down');
 
     const second = await start();
-    assert.equal(second.counter.sites.get(SITE)?.origins[0], host!.origin, 'the site survived the restart');
+    assert.equal(second.counter.site(SITE)?.origins[0], host!.origin, 'the site survived the restart');
     const back = Date.now();
     assert.equal((await postHit(second, SITE, { origin: host!.origin, url: `${host!.origin}/tin-tuc` })).status, 202);
     await waitFor('fresh figures', () => widgetFigures(page, '#w'), (f) => f[3] === '2' && f[1] === '2', 10_000);

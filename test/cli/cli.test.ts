@@ -11,7 +11,7 @@ import { PassThrough } from 'node:stream';
 import type { CliIo } from '../../src/cli/cli-io.js';
 import { runCli as runInProcess } from '../../src/cli/run-cli.js';
 import { createLogger } from '../../src/log.js';
-import { openSqliteStore } from '../../src/store/sqlite-store.js';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { ManualClock, testCounter } from '../support/counting.js';
 import { stopChild } from '../support/child-processes.js';
 import { runCli, spawnCli, type CliRun } from './cli-process.js';
@@ -57,8 +57,8 @@ describe('footfall CLI', () => {
     const store = await openSqliteStore(file, { log: createLogger('silent') });
     try {
       const counter = testCounter(store, new ManualClock(Date.now()));
-      await counter.sites.refresh();
-      return (await counter.readCounts(counter.sites.get(siteId)!)).counts.total.views;
+      await counter.refreshSites();
+      return (await counter.readCounts(counter.site(siteId)!)).counts.total.views;
     } finally {
       await store.close();
     }

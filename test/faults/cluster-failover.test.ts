@@ -55,7 +55,7 @@ describe('Redis Cluster failover', function () {
     let degradedSince = 0;
     let degradedFor = 0;
     const watch = setInterval(() => {
-      const state = server.counter.writer.state;
+      const state = server.counter.writerState;
       if (state === 'degraded' && degradedSince === 0) degradedSince = Date.now();
       if (state === 'ready' && degradedSince !== 0) {
         degradedFor += Date.now() - degradedSince;
@@ -69,7 +69,7 @@ describe('Redis Cluster failover', function () {
     await master.kill('SIGKILL');
     const killedAt = Date.now();
     // Keep the load on through the failover (node timeout 2 s) and a little after.
-    while (Date.now() - killedAt < 10_000 && (server.counter.writer.state !== 'ready' || Date.now() - killedAt < 6_000)) {
+    while (Date.now() - killedAt < 10_000 && (server.counter.writerState !== 'ready' || Date.now() - killedAt < 6_000)) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     running = false;
@@ -77,11 +77,11 @@ describe('Redis Cluster failover', function () {
     clearInterval(watch);
 
     const deadline = Date.now() + 30_000;
-    while (server.counter.writer.entries > 0 && Date.now() < deadline) {
+    while (server.counter.backlog > 0 && Date.now() < deadline) {
       await server.counter.flush();
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    assert.equal(server.counter.writer.entries, 0, 'the backlog was written after the failover');
+    assert.equal(server.counter.backlog, 0, 'the backlog was written after the failover');
     const stored = (await server.figures(SITE)).total.views;
     const lost = accepted - stored;
     console.log(

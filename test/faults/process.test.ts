@@ -24,7 +24,7 @@ async function storedViews(storeUrl: string): Promise<number> {
   if (typeof parsed === 'string') throw new Error(parsed);
   const store = await createStore(parsed, { log: createLogger('silent') });
   try {
-    const raw = await store.readCounts({ site: SITE, date: '1970-01-01', week: '1970-W01', paths: [], onlineSince: 0 });
+    const raw = await store.readFigures({ site: SITE, date: '1970-01-01', week: '1970-W01', paths: [], onlineSince: 0 });
     return raw.total.views;
   } finally {
     await store.close();

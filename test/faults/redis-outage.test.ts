@@ -46,23 +46,31 @@ describe('Redis outage', function () {
 
     const ready = await fetch(`${server.url}/readyz`);
     assert.equal(ready.status, 503);
-    const readiness = (await ready.json()) as { store: string; backlog: number };
+    const readiness = (await ready.json()) as { store: string; connection: string; backlog: number };
     assert.equal(readiness.store, 'not answering');
+    assert.equal(readiness.connection, 'reconnecting');
     assert.ok(readiness.backlog > 0);
-    assert.match(await (await fetch(`${server.url}/metrics`)).text(), /footfall_buffer_entries [1-9]/);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    assert.match(metrics, /footfall_buffer_entries [1-9]/);
+    assert.match(metrics, /footfall_store_connection\{state="reconnecting"\} 1/);
 
     await redis.restart();
     const deadline = Date.now() + 15_000;
     let after = before;
     while (Date.now() < deadline) {
       after = await server.figures(SITE).catch(() => after);
-      if (after.total.views === 20 + accepted && server.counter.writer.entries === 0) break;
+      if (after.total.views === 20 + accepted && server.counter.backlog === 0) break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     console.log(`      ${20 + accepted} answered 202 (${accepted} while Redis was down), ${after.total.views} counted after its restart`);
     assert.equal(after.total.views, 20 + accepted, 'every hit answered 202 counted once');
     // Visitors are a HyperLogLog estimate (standard error 0.81%).
     assert.ok(Math.abs(after.today.visitors - (20 + accepted)) <= 0.02 * (20 + accepted), `visitors ${after.today.visitors}`);
-    assert.equal((await fetch(`${server.url}/readyz`)).status, 200);
+    const back = await fetch(`${server.url}/readyz`);
+    assert.equal(back.status, 200);
+    assert.equal(((await back.json()) as { connection: string }).connection, 'ready');
+    const metricsAfter = await (await fetch(`${server.url}/metrics`)).text();
+    assert.match(metricsAfter, /footfall_store_connection\{state="ready"\} 1/);
+    assert.match(metricsAfter, /footfall_store_connection\{state="reconnecting"\} 0/);
   });
 });

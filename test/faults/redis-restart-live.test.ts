@@ -20,7 +20,7 @@ describe('live pushes across a Redis restart', function () {
     const env = { FOOTFALL_STORE: redis.url, FOOTFALL_PUSH_INTERVAL_MS: '250' };
     [a, b] = await Promise.all([startTestServer(env), startTestServer(env)]);
     await a.addSite(SITE);
-    await b.counter.sites.refresh();
+    await b.counter.refreshSites();
   });
   after(async () => {
     await Promise.all([a?.close(), b?.close()]);

@@ -7,7 +7,8 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { FootfallError } from '../../src/errors.js';
-import { MAX_URL_LENGTH, hitBodySchema, normalisePath, pageOf, parseJson, pingBodySchema, readHit, validateInput } from '../../src/http/hit-input.js';
+import { MAX_URL_LENGTH, normalisePath, pageOf } from '../../src/counting/page-path.js';
+import { hitBodySchema, parseJson, pingBodySchema, readHit, validateInput } from '../../src/http/hit-input.js';
 
 const RUNS = { numRuns: 2_000 };
 

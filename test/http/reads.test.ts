@@ -71,7 +71,9 @@ describe('reads: counts, badge, health', () => {
     assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
     const ready = await fetch(`${server.url}/readyz`);
     assert.equal(ready.status, 200);
-    assert.equal(((await ready.json()) as { status: string }).status, 'ready');
+    const body = (await ready.json()) as { status: string; connection: string };
+    assert.equal(body.status, 'ready');
+    assert.equal(body.connection, 'ready');
   });
 
   it('GET /metrics is Prometheus text with the footfall series', async () => {

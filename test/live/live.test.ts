@@ -85,9 +85,9 @@ describe('live counts over Socket.IO', () => {
     const many = await Promise.all(Array.from({ length: 30 }, (_, n) => client({ userAgent: `${BROWSER_UA} crowd ${n}` })));
     await Promise.all(many.map((c) => c.waitFor(() => true, 3000)));
     const store = server.store;
-    const original = store.readCounts.bind(store);
+    const original = store.readFigures.bind(store);
     let reads = 0;
-    store.readCounts = (query) => {
+    store.readFigures = (query) => {
       reads += 1;
       return original(query);
     };
@@ -95,7 +95,7 @@ describe('live counts over Socket.IO', () => {
       await postHit(server, site);
       await new Promise((resolve) => setTimeout(resolve, 4 * INTERVAL_MS));
     } finally {
-      store.readCounts = original;
+      store.readFigures = original;
     }
     assert.ok(reads >= 1 && reads <= 5, `${reads} reads in 4 intervals for 30 sockets`);
   });

@@ -29,8 +29,8 @@ describe('the /ops namespace', () => {
     server = await startTestServer({ FOOTFALL_ADMIN_TOKEN: TOKEN, FOOTFALL_PUSH_INTERVAL_MS: String(INTERVAL_MS) });
     for (const id of ['ops-a', 'ops-b', 'ops-c']) await server.addSite(id);
     // Counts every read of figures, whoever asks.
-    const readCounts = server.store.readCounts.bind(server.store);
-    server.store.readCounts = (query) => {
+    const readCounts = server.store.readFigures.bind(server.store);
+    server.store.readFigures = (query) => {
       reads += 1;
       return readCounts(query);
     };
@@ -112,7 +112,7 @@ describe('the /ops namespace', () => {
     await delay(INTERVAL_MS * 4);
     assert.equal(reads, idle, 'no reads without an ops client');
 
-    const sites = server.counter.sites.all().length;
+    const sites = server.counter.listSites().length;
     const { socket, received } = await connect();
     await until('payloads', () => (received.length >= 3 ? true : undefined));
     const watched = reads - idle;
@@ -126,7 +126,7 @@ describe('the /ops namespace', () => {
   });
 
   it('shares one read per interval among several ops clients', async () => {
-    const sites = server.counter.sites.all().length;
+    const sites = server.counter.listSites().length;
     const clients = await Promise.all([connect(), connect(), connect()]);
     await delay(INTERVAL_MS);
     const start = reads;

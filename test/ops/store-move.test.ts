@@ -42,8 +42,8 @@ describe('moving between stores: SQLite → Redis → SQLite', () => {
   /** Everything a user can read of a site, except who is online (presence does not move). */
   async function observe(store: Store, site: Site) {
     const counter: Counter = testCounter(store, clock);
-    await counter.sites.refresh();
-    const known = counter.sites.get(site.id);
+    await counter.refreshSites();
+    const known = counter.site(site.id);
     assert.ok(known, `${site.id} is in the store`);
     const { counts, pages, lastHit } = await counter.readCounts(known, PATHS);
     const from = new Date(clock.now - 40 * DAY_MS).toISOString().slice(0, 10);

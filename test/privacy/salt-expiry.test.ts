@@ -12,7 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseStoreUrl } from '../../src/config/store-url.js';
-import type { WeekStart } from '../../src/counting/site.js';
+import type { WeekStart } from '../../src/counting/calendar.js';
 import { createLogger } from '../../src/log.js';
 import { createStore } from '../../src/store/create-store.js';
 import { siteKeys } from '../../src/store/redis/keys.js';

@@ -234,8 +234,8 @@ export function storeConformance(backend: BackendUnderTest): void {
     it('sums hits written concurrently by two instances, with visitors shared', async () => {
       const other = testCounter(await backend.open(), clock);
       const site = await addSite(counter, siteId());
-      await other.sites.refresh();
-      const otherSite = other.sites.get(site.id);
+      await other.refreshSites();
+      const otherSite = other.site(site.id);
       assert.ok(otherSite, 'the second instance sees the site');
       const rounds = 20;
       for (let round = 0; round < rounds; round++) {
@@ -257,7 +257,7 @@ export function storeConformance(backend: BackendUnderTest): void {
       const other = await backend.open();
       assert.deepEqual(await other.getSite(id), site);
       assert.ok((await other.listSites()).some((s) => s.id === id));
-      await counter.sites.refresh();
+      await counter.refreshSites();
       await counter.recordHit(site, '/', visitor(1));
       await counter.flush();
       await other.deleteSite(id);
@@ -299,7 +299,7 @@ export function storeConformance(backend: BackendUnderTest): void {
       const elsewhere = new MemoryStore();
       await elsewhere.importSite(JSON.parse(JSON.stringify(dump)));
       const moved = testCounter(elsewhere, clock);
-      await moved.sites.refresh();
+      await moved.refreshSites();
       const original = await counter.readCounts(site, ['/a']);
       const copy = await moved.readCounts(site, ['/a']);
       // Online entries are presence, not figures: a dump does not carry them.
@@ -364,7 +364,7 @@ export function storeConformance(backend: BackendUnderTest): void {
       await store.prune(Date.now());
       assert.deepEqual(await store.readHistory(site, '2030-01-01', '2030-01-01'), []);
       assert.deepEqual(await store.readTopPages(site, '2030-01-01', 5), []);
-      const raw = await store.readCounts({ site, date: '2030-01-01', week: '2030-W01', paths: [], onlineSince: 0 });
+      const raw = await store.readFigures({ site, date: '2030-01-01', week: '2030-W01', paths: [], onlineSince: 0 });
       assert.deepEqual([raw.today, raw.week], [{ views: 0, visitors: 0 }, { views: 0, visitors: 0 }]);
       assert.equal(await store.getOrCreateSalt(site, 'd:2030-01-01', 'new-salt', Date.now() + DAY), 'new-salt');
     });

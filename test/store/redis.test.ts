@@ -40,7 +40,7 @@ function batchOf(site: string, ids: string[], overrides: Partial<SiteBatch> = {}
 
 function todayCounts(store: Store, site: string) {
   const date = new Date().toISOString().slice(0, 10);
-  return store.readCounts({ site, date, week: '2030-W01', paths: [], onlineSince: 0 });
+  return store.readFigures({ site, date, week: '2030-W01', paths: [], onlineSince: 0 });
 }
 
 /** Every key matching `pattern` on each of `nodes`. */

@@ -16,8 +16,9 @@ import { Counter } from '../../src/counting/counter.js';
 import { siteSchema, type Site } from '../../src/counting/site.js';
 import { StartupError } from '../../src/errors.js';
 import { createLogger } from '../../src/log.js';
+import { createMetrics } from '../../src/metrics.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
-import { openSqliteStore } from '../../src/store/sqlite-store.js';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { DayDelta, ImportedDay, RefusalReason, SiteBatch, SiteDump, Store } from '../../src/store/store.js';
 import { spawnTracked, stopChild } from '../support/child-processes.js';
 import { ManualClock, addSite, testCounter, visitor } from '../support/counting.js';
@@ -105,7 +106,7 @@ describe('sqlite store', function () {
 
     store = await open(file, clock);
     counter = testCounter(store, clock);
-    await counter.sites.refresh();
+    await counter.refreshSites();
     assert.deepEqual(await everything(store, counter), before);
   });
 
@@ -217,9 +218,9 @@ describe('sqlite store', function () {
     const file = path.join(dir, 'stopped.db');
     const store = await open(file);
     // A long interval: the hits are still in memory when the stop begins.
-    const counter = new Counter({ store, log, onlineWindowMs: 60_000, rateLimit: 0, flushIntervalMs: 10_000, bufferLimit: 100_000 });
+    const counter = new Counter({ store, log, metrics: createMetrics(), onlineWindowMs: 60_000, rateLimit: 0, flushIntervalMs: 10_000, bufferLimit: 100_000 });
     const site: Site = siteSchema.parse({ id: 'graceful', origins: ['https://example.test'] });
-    await counter.sites.put(site);
+    await counter.putSite(site);
     await counter.start();
     for (let i = 0; i < 500; i++) await counter.recordHit(site, `/p/${i % 7}`, visitor(i));
     await counter.close(Date.now() + 5_000);
@@ -309,7 +310,7 @@ describe('sqlite store', function () {
       for (const site of sites) {
         for (const date of dates) {
           for (const week of weeks) {
-            await both((store) => store.readCounts({ site, date, week, paths: [...paths, '/none'], onlineSince: clock.now - 60_000 }));
+            await both((store) => store.readFigures({ site, date, week, paths: [...paths, '/none'], onlineSince: clock.now - 60_000 }));
           }
           await both((store) => store.readDayDetail(site, date));
           await both((store) => store.readTopPages(site, date, 3));

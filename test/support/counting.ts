@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Counter, type Visitor } from '../../src/counting/counter.js';
 import { siteSchema, type Site, type SiteSettingsInput } from '../../src/counting/site.js';
 import { createLogger } from '../../src/log.js';
+import { createMetrics } from '../../src/metrics.js';
 import type { Store } from '../../src/store/store.js';
 
 export class ManualClock {
@@ -27,6 +28,7 @@ export function testCounter(store: Store, clock: ManualClock, options: TestCount
   return new Counter({
     store,
     log: createLogger('silent'),
+    metrics: createMetrics(),
     clock: clock.read,
     onlineWindowMs: options.onlineWindowMs ?? 60_000,
     rateLimit: options.rateLimit ?? 0,
@@ -43,7 +45,7 @@ export function siteId(prefix = 'site'): string {
 /** Saves a site through the counter's registry and returns it as validated. */
 export async function addSite(counter: Counter, id: string, settings: SiteSettingsInput = {}): Promise<Site> {
   const site = siteSchema.parse({ id, origins: ['https://example.test'], ...settings });
-  await counter.sites.put(site);
+  await counter.putSite(site);
   return site;
 }
 

@@ -30,11 +30,11 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   return Object.assign(server, {
     async addSite(id: string, settings: SiteSettingsInput = {}) {
       const site = siteSchema.parse({ id, origins: [SITE_ORIGIN], ...settings });
-      await server.counter.sites.put(site);
+      await server.counter.putSite(site);
       return site;
     },
     async figures(siteId: string, paths: string[] = []) {
-      const site = server.counter.sites.get(siteId);
+      const site = server.counter.site(siteId);
       if (!site) throw new Error(`no site ${siteId}`);
       await server.counter.flush();
       const { counts, pages } = await server.counter.readCounts(site, paths);

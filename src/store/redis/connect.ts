@@ -1,19 +1,24 @@
 /**
- * Opens an ioredis connection (a `Redis` or a `Cluster`) from a store URL, tuned for a hot path
- * that must fail fast into the counter's outage buffer rather than wait on a dead Redis.
- * Exported so that other modules (e.g. a pub/sub change feed) open their connections alike.
+ * Opens ioredis connections (a `Redis` or a `Cluster`) from a store URL, tuned for a hot path
+ * that must fail fast into the counter's outage buffer rather than wait on a dead Redis. The
+ * store's connection and its change feed's subscriber are opened alike.
  */
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { StoreUrl } from '../../config/store-url.js';
 import { StartupError } from '../../errors.js';
 import type { Logger } from '../../log.js';
+import type { StoreConnectionState } from '../store.js';
 
 /** The store URLs this module connects to; `rediss://` turns TLS on through ioredis itself. */
 export type RedisStoreUrl = Extract<StoreUrl, { kind: 'redis' | 'redis-cluster' }>;
 /** A single server or a Cluster: both run the same commands and scripts. */
 export type RedisClient = Redis | Cluster;
-/** Connection states, as logged: each transition once. */
-export type RedisConnectionState = 'connecting' | 'ready' | 'reconnecting' | 'closed';
+
+/** A client and the state of its connection, kept current from ioredis' events. */
+export interface RedisConnection {
+  readonly client: RedisClient;
+  readonly state: StoreConnectionState;
+}
 
 /** Options for {@link connectRedis}. */
 export interface ConnectRedisOptions {
@@ -25,6 +30,11 @@ export interface ConnectRedisOptions {
   readyTimeoutMs?: number;
   /** Per-command limit; a slower answer rejects so the caller can buffer. Default 2 s. */
   commandTimeoutMs?: number;
+  /**
+   * Queue commands while disconnected. Off for the store (a command fails at once and the
+   * writer holds the batch); on for a subscriber, whose SUBSCRIBE may precede the connection.
+   */
+  offlineQueue?: boolean;
 }
 
 const DEFAULT_READY_TIMEOUT_MS = 10_000;
@@ -51,18 +61,18 @@ function commandOptions(timeoutMs: number): RedisOptions {
   };
 }
 
-function createClient(url: RedisStoreUrl, commandTimeoutMs: number): RedisClient {
+function createClient(url: RedisStoreUrl, commandTimeoutMs: number, offlineQueue: boolean): RedisClient {
   if (url.kind === 'redis') {
     return new Redis(url.url, {
       ...commandOptions(commandTimeoutMs),
       enableAutoPipelining: true,
-      enableOfflineQueue: false,
+      enableOfflineQueue: offlineQueue,
       retryStrategy: backoff,
     });
   }
   const options: ClusterOptions = {
     enableAutoPipelining: true,
-    enableOfflineQueue: false,
+    enableOfflineQueue: offlineQueue,
     clusterRetryStrategy: backoff,
     slotsRefreshTimeout: commandTimeoutMs,
     redisOptions: {
@@ -99,10 +109,10 @@ function isFatal(error: Error): boolean {
  * Logs each state change once, and errors at most once per state change or per minute: ioredis
  * repeats an error on every retry, and a Cluster reports node errors without changing state.
  */
-function watchConnection(client: RedisClient, log: Logger): void {
-  let state: RedisConnectionState = 'connecting';
+function watchConnection(client: RedisClient, log: Logger): RedisConnection {
+  let state: StoreConnectionState = 'connecting';
   let errorLoggedAt: number | undefined;
-  const setState = (next: RedisConnectionState): void => {
+  const setState = (next: StoreConnectionState): void => {
     if (next === state) return;
     log[next === 'reconnecting' ? 'warn' : 'info']({ from: state, to: next }, 'redis connection state');
     state = next;
@@ -119,6 +129,12 @@ function watchConnection(client: RedisClient, log: Logger): void {
   client.on('end', () => setState('closed'));
   client.on('error', onError);
   if (client instanceof Cluster) client.on('node error', onError);
+  return {
+    client,
+    get state() {
+      return state;
+    },
+  };
 }
 
 function waitUntilReady(client: RedisClient, timeoutMs: number): Promise<void> {
@@ -149,24 +165,27 @@ function waitUntilReady(client: RedisClient, timeoutMs: number): Promise<void> {
   });
 }
 
+/** Opens a connection without waiting for it; ioredis connects (and reconnects) by itself. */
+export function openRedis(url: RedisStoreUrl, options: ConnectRedisOptions): RedisConnection {
+  const log = options.log.child({ module: 'redis', connection: options.name ?? 'store' });
+  return watchConnection(createClient(url, options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS, options.offlineQueue ?? false), log);
+}
+
 /**
  * Connects and waits until Redis (every slot, on a Cluster) answers.
  * @throws StartupError naming the URL (password redacted) when Redis cannot be used in time.
  */
-export async function connectRedis(url: RedisStoreUrl, options: ConnectRedisOptions): Promise<RedisClient> {
-  const name = options.name ?? 'store';
-  const log = options.log.child({ module: 'redis', connection: name });
-  const client = createClient(url, options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
-  watchConnection(client, log);
+export async function connectRedis(url: RedisStoreUrl, options: ConnectRedisOptions): Promise<RedisConnection> {
+  const connection = openRedis(url, options);
   try {
-    await waitUntilReady(client, options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
+    await waitUntilReady(connection.client, options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
   } catch (error) {
-    client.disconnect();
+    connection.client.disconnect();
     const reason = error instanceof Error ? error.message : String(error);
     throw new StartupError(
       `Redis at ${redactRedisUrl(url)} cannot be used: ${reason}. Check FOOTFALL_STORE and that Redis is running and reachable.`,
       { cause: error },
     );
   }
-  return client;
+  return connection;
 }

@@ -28,12 +28,16 @@
  *   footfall:sites    set     ids of every site (a global key: its own slot)
  *   footfall:audit    list    audit entries as JSON, newest first, ≤ MAX_AUDIT_ENTRIES
  *
+ *   footfall:changed  channel change notices: the sites one flush wrote, comma-separated
+ *
  * The index sets are pruned of passed entries whenever a script adds to them.
  */
 import type { RefusalReason } from '../store.js';
 
 /** The set of site ids; on a Cluster it is in another slot than any site's keys. */
 export const SITES_KEY = 'footfall:sites';
+/** The pub/sub channel of change notices (change-feed.ts): comma-separated site ids. */
+export const CHANGES_CHANNEL = 'footfall:changed';
 /** The audit list, newest first. */
 export const AUDIT_KEY = 'footfall:audit';
 

@@ -2,7 +2,7 @@
  * The read scripts: each read of the Store interface in one round trip, whatever the number of
  * keys it touches. They write only to prune online entries.
  */
-import type { CountsQuery, DayRecord, RawCounts } from '../store.js';
+import type { CountsQuery, DayRecord, StoredFigures } from '../store.js';
 import { DAY_FIELDS, TOTAL_FIELDS, dayKeyPrefixes, siteKeys } from './keys.js';
 import { lua } from './lua-helpers.js';
 
@@ -30,7 +30,7 @@ return {
 `;
 
 /** KEYS and ARGV of {@link READ_COUNTS_LUA} for a query. */
-export function readCountsArgs(query: CountsQuery): { keys: string[]; args: string[] } {
+export function readFiguresArgs(query: CountsQuery): { keys: string[]; args: string[] } {
   const k = siteKeys(query.site);
   return {
     keys: [k.online, k.day(query.date), k.daySketch(query.date), k.week(query.week), k.weekSketch(query.week), k.total, k.totalSketch, k.totalPaths],
@@ -38,15 +38,16 @@ export function readCountsArgs(query: CountsQuery): { keys: string[]; args: stri
   };
 }
 
-/** The reply of {@link READ_COUNTS_LUA} as figures; imported history is added to all-time. */
-export function decodeCounts(reply: unknown): RawCounts {
+/** The reply of {@link READ_COUNTS_LUA} as figures. */
+export function decodeFigures(reply: unknown): StoredFigures {
   const r = reply as [number, string, string | number, string, number, string, string, number, string, string, Array<string | null>];
   const n = (value: string | number | null): number => Number(value ?? 0);
   return {
     online: n(r[0]),
     today: { views: n(r[1]), visitors: n(r[2]) },
     week: { views: n(r[3]), visitors: n(r[4]) },
-    total: { views: n(r[5]) + n(r[6]), visitors: n(r[7]) + n(r[8]) },
+    total: { views: n(r[5]), visitors: n(r[7]) },
+    imported: { views: n(r[6]), visitors: n(r[8]) },
     pages: r[10].map(n),
     lastHit: n(r[9]),
   };

@@ -3,28 +3,17 @@
  * go through Lua scripts (one round trip each, see scripts.ts); expiry is Redis' own TTLs, so
  * `prune` has nothing to do. Key layout: keys.ts.
  */
-import type { Site } from '../../counting/site.js';
 import { StartupError } from '../../errors.js';
-import type { StoreDependencies } from '../create-store.js';
-import { REFUSAL_REASONS, compareText, emptyRefused, topPaths } from '../figures.js';
-import {
-  MAX_AUDIT_ENTRIES,
-  type AuditEntry,
-  type CountsQuery,
-  type DayDetail,
-  type DayRecord,
-  type ImportedDay,
-  type PathViews,
-  type RateTotals,
-  type RawCounts,
-  type SiteBatch,
-  type SiteDump,
-  type Store,
-} from '../store.js';
+import type { Logger } from '../../log.js';
+import { compareText, topPaths } from '../ordering.js';
+import { REFUSAL_REASONS, emptyRefused } from '../refusals.js';
+import * as S from '../store.js';
+import { MAX_AUDIT_ENTRIES } from '../store.js';
 import { decodeRateTotals, encodeBatch } from './batch-script.js';
-import { connectRedis, redactRedisUrl, type RedisClient, type RedisStoreUrl } from './connect.js';
+import { RedisChangeFeed } from './change-feed.js';
+import { connectRedis, redactRedisUrl, type RedisClient, type RedisConnection, type RedisStoreUrl } from './connect.js';
 import { AUDIT_KEY, SITES_KEY, hourField, refusedField, siteKeys } from './keys.js';
-import { decodeCounts, decodeHistory, decodePairs, readCountsArgs, readHistoryArgs } from './read-scripts.js';
+import { decodeFigures, decodeHistory, decodePairs, readFiguresArgs, readHistoryArgs } from './read-scripts.js';
 import { defineScripts, runScript } from './scripts.js';
 import { exportSiteDump, importSiteDump } from './site-dump.js';
 import { unsafeSettings } from './settings-check.js';
@@ -35,30 +24,40 @@ import { importHistoryArgs, saltArgs } from './write-scripts.js';
 const MIN_REDIS_MAJOR = 7;
 
 /** The Store over one Redis or Redis Cluster connection. */
-export class RedisStore implements Store {
+export class RedisStore implements S.Store {
   readonly kind: 'redis' | 'redis-cluster';
+  /** Any number of instances write to one Redis. */
+  readonly shared = true;
+  readonly changes: RedisChangeFeed;
+  private readonly connectionView: RedisConnection;
   private readonly client: RedisClient;
 
   /** Takes a connected client (see connectRedis) and owns it from then on. */
-  constructor(client: RedisClient, kind: 'redis' | 'redis-cluster') {
-    this.client = client;
-    this.kind = kind;
-    defineScripts(client);
+  constructor(connection: RedisConnection, url: RedisStoreUrl, log: Logger) {
+    this.connectionView = connection;
+    this.client = connection.client;
+    this.kind = url.kind;
+    this.changes = new RedisChangeFeed(url, this.client, log.child({ module: 'feed' }));
+    defineScripts(this.client);
   }
 
-  async listSites(): Promise<Site[]> {
+  get connection(): S.StoreConnectionState {
+    return this.connectionView.state;
+  }
+
+  async listSites(): Promise<S.SiteRecord[]> {
     const ids = await this.client.smembers(SITES_KEY);
     // One GET per site: on a Cluster each settings key is in its own site's slot.
     const sites = await Promise.all(ids.map((id) => this.getSite(id)));
-    return sites.filter((site): site is Site => site !== undefined).sort((a, b) => compareText(a.id, b.id));
+    return sites.filter((site): site is S.SiteRecord => site !== undefined).sort((a, b) => compareText(a.id, b.id));
   }
 
-  async getSite(id: string): Promise<Site | undefined> {
+  async getSite(id: string): Promise<S.SiteRecord | undefined> {
     const json = await this.client.get(siteKeys(id).settings);
-    return json === null ? undefined : (JSON.parse(json) as Site);
+    return json === null ? undefined : (JSON.parse(json) as S.SiteRecord);
   }
 
-  async putSite(site: Site): Promise<void> {
+  async putSite(site: S.SiteRecord): Promise<void> {
     // Settings first: a listed id always has settings (listSites skips ids without).
     await this.client.set(siteKeys(site.id).settings, JSON.stringify(site));
     await this.client.sadd(SITES_KEY, site.id);
@@ -73,7 +72,7 @@ export class RedisStore implements Store {
     return String(await runScript(this.client, 'footfallSalt', saltArgs(site, period, candidate, expiresAt)));
   }
 
-  async applyBatch(batch: SiteBatch): Promise<RateTotals> {
+  async applyBatch(batch: S.SiteBatch): Promise<S.RateTotals> {
     return decodeRateTotals(await runScript(this.client, 'footfallApplyBatch', encodeBatch(batch)));
   }
 
@@ -81,22 +80,22 @@ export class RedisStore implements Store {
     return unsafeSettings(this.client);
   }
 
-  async readCounts(query: CountsQuery): Promise<RawCounts> {
-    return decodeCounts(await runScript(this.client, 'footfallReadCounts', readCountsArgs(query)));
+  async readFigures(query: S.CountsQuery): Promise<S.StoredFigures> {
+    return decodeFigures(await runScript(this.client, 'footfallReadCounts', readFiguresArgs(query)));
   }
 
-  async readHistory(site: string, from: string, to: string): Promise<DayRecord[]> {
+  async readHistory(site: string, from: string, to: string): Promise<S.DayRecord[]> {
     return decodeHistory(await runScript(this.client, 'footfallReadHistory', readHistoryArgs(site, from, to)), from, to);
   }
 
-  async readDayDetail(site: string, date: string): Promise<DayDetail> {
+  async readDayDetail(site: string, date: string): Promise<S.DayDetail> {
     const fields = await this.client.hgetall(siteKeys(site).day(date));
     const refused = emptyRefused();
     for (const reason of REFUSAL_REASONS) refused[reason] = Number(fields[refusedField(reason)] ?? 0);
     return { hours: Array.from({ length: 24 }, (_, hour) => Number(fields[hourField(hour)] ?? 0)), refused };
   }
 
-  async readTopPages(site: string, date: string, limit: number): Promise<PathViews[]> {
+  async readTopPages(site: string, date: string, limit: number): Promise<S.PathViews[]> {
     const key = siteKeys(site).dayPaths(date);
     // As Array#slice in topPaths reads its end: truncated, and negative counts from the end.
     const wanted = Math.trunc(limit);
@@ -108,30 +107,30 @@ export class RedisStore implements Store {
     return topPaths(decodePairs(reply), limit);
   }
 
-  async importHistory(site: string, days: ImportedDay[]): Promise<void> {
+  async importHistory(site: string, days: S.ImportedDay[]): Promise<void> {
     if (days.length === 0) return;
     await runScript(this.client, 'footfallImportHistory', importHistoryArgs(site, days));
   }
 
-  async exportSite(id: string): Promise<SiteDump | undefined> {
+  async exportSite(id: string): Promise<S.SiteDump | undefined> {
     return exportSiteDump(this.client, id);
   }
 
-  async importSite(dump: SiteDump): Promise<void> {
+  async importSite(dump: S.SiteDump): Promise<void> {
     await importSiteDump(this.client, dump, Date.now());
   }
 
-  async appendAudit(entry: AuditEntry): Promise<void> {
+  async appendAudit(entry: S.AuditEntry): Promise<void> {
     const results = await this.client.multi().lpush(AUDIT_KEY, JSON.stringify(entry)).ltrim(AUDIT_KEY, 0, MAX_AUDIT_ENTRIES - 1).exec();
     const failed = results?.find(([error]) => error);
     if (failed) throw failed[0];
   }
 
-  async readAudit(limit: number): Promise<AuditEntry[]> {
+  async readAudit(limit: number): Promise<S.AuditEntry[]> {
     // LRANGE's end is inclusive and -1 means "to the end": 0 must not read the whole list.
     if (Math.trunc(limit) === 0) return [];
     const entries = await this.client.lrange(AUDIT_KEY, 0, Math.trunc(limit) - 1);
-    return entries.map((json) => JSON.parse(json) as AuditEntry);
+    return entries.map((json) => JSON.parse(json) as S.AuditEntry);
   }
 
   /** Nothing to do: every key that grows with time has a TTL or is pruned by the scripts. */
@@ -144,6 +143,7 @@ export class RedisStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.changes.close();
     try {
       await this.client.quit();
     } catch {
@@ -166,13 +166,13 @@ async function checkVersion(client: RedisClient, url: RedisStoreUrl): Promise<vo
  * Connects to Redis or a Redis Cluster and returns the store over it.
  * @throws StartupError when Redis cannot be reached in time or is older than 7.0.
  */
-export async function connectRedisStore(url: RedisStoreUrl, deps: StoreDependencies): Promise<Store> {
-  const client = await connectRedis(url, { log: deps.log });
+export async function connectRedisStore(url: RedisStoreUrl, deps: S.StoreDependencies): Promise<S.Store> {
+  const connection = await connectRedis(url, { log: deps.log });
   try {
-    await checkVersion(client, url);
+    await checkVersion(connection.client, url);
   } catch (error) {
-    client.disconnect();
+    connection.client.disconnect();
     throw error;
   }
-  return new RedisStore(client, url.kind);
+  return new RedisStore(connection, url, deps.log);
 }

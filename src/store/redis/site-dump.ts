@@ -2,10 +2,9 @@
  * A site's keys as a SiteDump and back, for moving between stores. Sketches are the Redis bytes
  * themselves (GET / SET of the HyperLogLog string), base64 in the dump.
  */
-import type { Site } from '../../counting/site.js';
-import { emptyRefused, REFUSAL_REASONS } from '../figures.js';
 import { HyperLogLog } from '../hll/hyperloglog.js';
-import type { DayDump, SiteDump } from '../store.js';
+import { emptyRefused, REFUSAL_REASONS } from '../refusals.js';
+import type { DayDump, SiteDump, SiteRecord } from '../store.js';
 import type { RedisClient } from './connect.js';
 import { DAY_FIELDS, SITES_KEY, TOTAL_FIELDS, hourField, refusedField, siteKeys } from './keys.js';
 import { decodePairs } from './read-scripts.js';
@@ -57,7 +56,7 @@ export async function exportSiteDump(client: RedisClient, id: string): Promise<S
     ),
   ]);
   return {
-    site: JSON.parse(settings) as Site,
+    site: JSON.parse(settings) as SiteRecord,
     days: dayDumps.flat(),
     weeks: weekDumps.flat(),
     total: {

@@ -4,8 +4,9 @@
  * beside each sketch, so no read loads a sketch.
  */
 import type { Database, Statement, Transaction } from 'better-sqlite3';
-import { emptyRefused, topPaths } from '../figures.js';
-import type { CountsQuery, DayDetail, DayRecord, PathViews, RawCounts } from '../store.js';
+import { topPaths } from '../ordering.js';
+import { emptyRefused } from '../refusals.js';
+import type { CountsQuery, DayDetail, DayRecord, PathViews, StoredFigures } from '../store.js';
 
 interface CountsRow {
   online: number;
@@ -42,7 +43,7 @@ export class Queries {
   private readonly history: Statement<[{ site: string; from: string; to: string }], HistoryRow>;
   private readonly detail: Statement<[{ site: string; date: string }], DetailRow>;
   private readonly dayPaths: Statement<[{ site: string; date: string }], [string, number]>;
-  private readonly readCountsOnce: Transaction<(query: CountsQuery) => RawCounts>;
+  private readonly readFiguresOnce: Transaction<(query: CountsQuery) => StoredFigures>;
 
   constructor(db: Database) {
     // Online entries older than the window are left for the next batch to prune: a read never writes.
@@ -71,17 +72,15 @@ export class Queries {
       'SELECT hours, refused_bot, refused_origin, refused_rate_limit, refused_invalid FROM days WHERE site = @site AND date = @date',
     );
     this.dayPaths = db.prepare<[{ site: string; date: string }], [string, number]>('SELECT path, views FROM day_paths WHERE site = @site AND date = @date').raw();
-    this.readCountsOnce = db.transaction((query: CountsQuery): RawCounts => {
+    this.readFiguresOnce = db.transaction((query: CountsQuery): StoredFigures => {
       const row = this.counts.get({ site: query.site, date: query.date, week: query.week, since: query.onlineSince });
       const pages = query.paths.length > 0 ? this.pages.all({ site: query.site, paths: JSON.stringify(query.paths) }) : [];
       return {
         online: row?.online ?? 0,
         today: { views: row?.day_views ?? 0, visitors: row?.day_visitors ?? 0 },
         week: { views: row?.week_views ?? 0, visitors: row?.week_visitors ?? 0 },
-        total: {
-          views: (row?.total_views ?? 0) + (row?.imported_views ?? 0),
-          visitors: (row?.total_visitors ?? 0) + (row?.imported_visitors ?? 0),
-        },
+        total: { views: row?.total_views ?? 0, visitors: row?.total_visitors ?? 0 },
+        imported: { views: row?.imported_views ?? 0, visitors: row?.imported_visitors ?? 0 },
         pages,
         lastHit: row?.last_hit ?? 0,
       };
@@ -89,8 +88,8 @@ export class Queries {
   }
 
   /** The site's figures from one snapshot of the file. */
-  readCounts(query: CountsQuery): RawCounts {
-    return this.readCountsOnce(query);
+  readFigures(query: CountsQuery): StoredFigures {
+    return this.readFiguresOnce(query);
   }
 
   readHistory(site: string, from: string, to: string): DayRecord[] {

@@ -4,10 +4,9 @@
  * dense) is stored dense with its count.
  */
 import type { Database, Statement } from 'better-sqlite3';
-import type { Site } from '../../counting/site.js';
-import { emptyRefused } from '../figures.js';
 import { HyperLogLog } from '../hll/hyperloglog.js';
-import type { DayDump, SiteDump } from '../store.js';
+import { emptyRefused } from '../refusals.js';
+import type { DayDump, SiteDump, SiteRecord } from '../store.js';
 
 const SITE_TABLES = ['salts', 'days', 'day_paths', 'weeks', 'totals', 'paths', 'online', 'rate'] as const;
 
@@ -76,7 +75,7 @@ export class SiteDumps {
   }
 
   /** The dump of `site`; salts only while unexpired at `now`. Run it in one read transaction. */
-  export(site: Site, now: number): SiteDump {
+  export(site: SiteRecord, now: number): SiteDump {
     const paths = new Map<string, Array<[string, number]>>();
     for (const { date, path, views } of this.dayPaths.iterate(site.id)) {
       let list = paths.get(date);

@@ -3,25 +3,12 @@
  * transaction that takes the write lock at its start (BEGIN IMMEDIATE), so two processes on one
  * file (a CLI next to the server) wait for each other instead of interleaving read-modify-writes.
  */
-import { compareText } from '../figures.js';
 import type { Database, Transaction } from 'better-sqlite3';
-import type { Site } from '../../counting/site.js';
 import type { Logger } from '../../log.js';
-import type { StoreDependencies } from '../create-store.js';
-import {
-  MAX_AUDIT_ENTRIES,
-  type AuditEntry,
-  type CountsQuery,
-  type DayDetail,
-  type DayRecord,
-  type ImportedDay,
-  type PathViews,
-  type RateTotals,
-  type RawCounts,
-  type SiteBatch,
-  type SiteDump,
-  type Store,
-} from '../store.js';
+import { LocalChangeFeed } from '../local-change-feed.js';
+import { compareText } from '../ordering.js';
+import * as S from '../store.js';
+import { MAX_AUDIT_ENTRIES } from '../store.js';
 import { BatchWrites } from './batch-writes.js';
 import { openDatabase } from './open-database.js';
 import { Queries } from './queries.js';
@@ -42,22 +29,25 @@ type SaltOffer = {
  * @throws StartupError when the file is not footfall's, is damaged or is from a newer footfall;
  *   such a file is left exactly as it was.
  */
-export async function openSqliteStore(path: string, deps: StoreDependencies): Promise<Store> {
+export async function openSqliteStore(path: string, deps: S.StoreDependencies): Promise<S.Store> {
   const log = deps.log.child({ module: 'sqlite-store' });
   return new SqliteStore(openDatabase(path, log), deps.clock ?? Date.now, log);
 }
 
-class SqliteStore implements Store {
+class SqliteStore implements S.Store {
   readonly kind = 'sqlite' as const;
+  /** Another process on the same file (a CLI) writes no hits, so nothing needs sharing. */
+  readonly shared = false;
+  readonly changes = new LocalChangeFeed();
   private readonly db: Database;
   private readonly clock: () => number;
   private readonly log: Logger;
   private readonly queries: Queries;
   private readonly dumps: SiteDumps;
   private readonly sql: Statements;
-  private readonly applyOnce: Transaction<(batch: SiteBatch, now: number) => RateTotals>;
+  private readonly applyOnce: Transaction<(batch: S.SiteBatch, now: number) => S.RateTotals>;
   private readonly saltOnce: Transaction<(offer: SaltOffer) => string>;
-  private readonly importHistoryOnce: Transaction<(site: string, days: ImportedDay[]) => void>;
+  private readonly importHistoryOnce: Transaction<(site: string, days: S.ImportedDay[]) => void>;
   private readonly pruneOnce: Transaction<(now: number) => void>;
 
   constructor(db: Database, clock: () => number, log: Logger) {
@@ -68,12 +58,12 @@ class SqliteStore implements Store {
     this.dumps = new SiteDumps(db);
     this.sql = prepareStatements(db);
     const batches = new BatchWrites(db);
-    this.applyOnce = db.transaction((batch: SiteBatch, now: number) => batches.apply(batch, now));
+    this.applyOnce = db.transaction((batch: S.SiteBatch, now: number) => batches.apply(batch, now));
     this.saltOnce = db.transaction((offer: SaltOffer) => {
       this.sql.offerSalt.run(offer);
       return this.sql.getSalt.get(offer) ?? offer.salt;
     });
-    this.importHistoryOnce = db.transaction((site: string, days: ImportedDay[]) => {
+    this.importHistoryOnce = db.transaction((site: string, days: S.ImportedDay[]) => {
       for (const day of days) {
         const before = this.sql.dayImport.get({ site, date: day.date }) ?? { views: 0, visitors: 0 };
         this.sql.setDayImport.run({ site, date: day.date, hours: ZERO_HOURS, views: day.views, visitors: day.visitors, keepUntil: day.keepUntil });
@@ -86,19 +76,23 @@ class SqliteStore implements Store {
     });
   }
 
-  async listSites(): Promise<Site[]> {
+  get connection(): S.StoreConnectionState {
+    return this.db.open ? 'ready' : 'closed';
+  }
+
+  async listSites(): Promise<S.SiteRecord[]> {
     return this.sql.listSites
       .all()
-      .map((settings) => JSON.parse(settings) as Site)
+      .map((settings) => JSON.parse(settings) as S.SiteRecord)
       .sort((a, b) => compareText(a.id, b.id));
   }
 
-  async getSite(id: string): Promise<Site | undefined> {
+  async getSite(id: string): Promise<S.SiteRecord | undefined> {
     const settings = this.sql.getSite.get({ id });
-    return settings === undefined ? undefined : (JSON.parse(settings) as Site);
+    return settings === undefined ? undefined : (JSON.parse(settings) as S.SiteRecord);
   }
 
-  async putSite(site: Site): Promise<void> {
+  async putSite(site: S.SiteRecord): Promise<void> {
     this.sql.putSite.run({ id: site.id, settings: JSON.stringify(site) });
   }
 
@@ -113,46 +107,46 @@ class SqliteStore implements Store {
     return this.saltOnce.immediate({ site, period, salt: candidate, expiresAt, now: this.clock() });
   }
 
-  async applyBatch(batch: SiteBatch): Promise<RateTotals> {
+  async applyBatch(batch: S.SiteBatch): Promise<S.RateTotals> {
     return this.applyOnce.immediate(batch, this.clock());
   }
 
-  async readCounts(query: CountsQuery): Promise<RawCounts> {
-    return this.queries.readCounts(query);
+  async readFigures(query: S.CountsQuery): Promise<S.StoredFigures> {
+    return this.queries.readFigures(query);
   }
 
-  async readHistory(site: string, from: string, to: string): Promise<DayRecord[]> {
+  async readHistory(site: string, from: string, to: string): Promise<S.DayRecord[]> {
     return this.queries.readHistory(site, from, to);
   }
 
-  async readDayDetail(site: string, date: string): Promise<DayDetail> {
+  async readDayDetail(site: string, date: string): Promise<S.DayDetail> {
     return this.queries.readDayDetail(site, date);
   }
 
-  async readTopPages(site: string, date: string, limit: number): Promise<PathViews[]> {
+  async readTopPages(site: string, date: string, limit: number): Promise<S.PathViews[]> {
     return this.queries.readTopPages(site, date, limit);
   }
 
-  async importHistory(site: string, days: ImportedDay[]): Promise<void> {
+  async importHistory(site: string, days: S.ImportedDay[]): Promise<void> {
     this.importHistoryOnce.immediate(site, days);
   }
 
-  async exportSite(id: string): Promise<SiteDump | undefined> {
+  async exportSite(id: string): Promise<S.SiteDump | undefined> {
     // One read transaction: the dump is one consistent snapshot even while batches land.
     return this.db.transaction(() => {
       const settings = this.sql.getSite.get({ id });
-      return settings === undefined ? undefined : this.dumps.export(JSON.parse(settings) as Site, this.clock());
+      return settings === undefined ? undefined : this.dumps.export(JSON.parse(settings) as S.SiteRecord, this.clock());
     })();
   }
 
-  async importSite(dump: SiteDump): Promise<void> {
+  async importSite(dump: S.SiteDump): Promise<void> {
     this.db.transaction(() => {
       this.dumps.import(dump);
       this.sql.putSite.run({ id: dump.site.id, settings: JSON.stringify(dump.site) });
     }).immediate();
   }
 
-  async appendAudit(entry: AuditEntry): Promise<void> {
+  async appendAudit(entry: S.AuditEntry): Promise<void> {
     const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
     this.db.transaction(() => {
       this.sql.appendAudit.run({ at: entry.at, actor: entry.actor, action: entry.action, site: entry.site, before: json(entry.before), after: json(entry.after) });
@@ -160,7 +154,7 @@ class SqliteStore implements Store {
     }).immediate();
   }
 
-  async readAudit(limit: number): Promise<AuditEntry[]> {
+  async readAudit(limit: number): Promise<S.AuditEntry[]> {
     const rows = this.sql.readAudit.all({ limit: Math.max(0, limit) });
     const parse = (text: string | null): unknown => (text === null ? undefined : JSON.parse(text));
     return rows.map((row) => ({ at: row.at, actor: row.actor, action: row.action, site: row.site, before: parse(row.before_json), after: parse(row.after_json) }));
@@ -179,6 +173,7 @@ class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.changes.close();
     if (!this.db.open) return;
     // The last connection to close checkpoints the WAL into the file and removes it.
     this.db.close();

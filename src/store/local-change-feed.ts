@@ -1,0 +1,22 @@
+/**
+ * Change notices within one process, for the stores that one process owns (`memory:`,
+ * `sqlite:`): every widget of such a store is held by the process that writes its hits.
+ */
+import { EventEmitter } from 'node:events';
+import type { ChangeFeed } from './store.js';
+
+export class LocalChangeFeed implements ChangeFeed {
+  private readonly emitter = new EventEmitter();
+
+  publish(sites: readonly string[]): void {
+    if (sites.length > 0) this.emitter.emit('changed', sites);
+  }
+
+  async subscribe(listener: (sites: readonly string[]) => void): Promise<void> {
+    this.emitter.on('changed', listener);
+  }
+
+  close(): void {
+    this.emitter.removeAllListeners();
+  }
+}
