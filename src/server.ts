@@ -20,6 +20,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { AuditTrail } from './ops/audit-trail.js';
 import { HistoryImport } from './ops/history-import.js';
 import { applySitesFile, ensureDemoSite } from './ops/initial-sites.js';
+import { PageBaselines } from './ops/page-baselines.js';
 import { SiteAdmin } from './ops/site-admin.js';
 import { createStore } from './store/create-store.js';
 import type { Store } from './store/store.js';
@@ -47,7 +48,7 @@ export async function startServer(config: Readonly<Config>, log: Logger): Promis
   const counter = createCounter(config, store, log, metrics);
   await counter.start();
   const audit = new AuditTrail(store, Date.now, log.child({ module: 'admin' }));
-  const ops = { sites: new SiteAdmin(counter, audit), historyImport: new HistoryImport(counter, audit), audit };
+  const ops = { sites: new SiteAdmin(counter, audit), historyImport: new HistoryImport(counter, audit), pageBaselines: new PageBaselines(counter, audit), audit };
   if (config.sitesFile) await applySitesFile(config.sitesFile, counter, ops.sites);
 
   const readiness: Readiness = { draining: false, warnings: await store.warnings() };

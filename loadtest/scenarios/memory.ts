@@ -64,6 +64,7 @@ async function simulate(store: 'redis' | 'sqlite', sim: Simulation, target: { re
   const { Counter } = await import('../../src/counting/counter.js');
   const { createLogger } = await import('../../src/log.js');
   const { createMetrics } = await import('../../src/metrics.js');
+  const { siteSchema } = await import('../../src/counting/site.js');
   const { connectRedisStore } = await import('../../src/store/redis/redis-store.js');
   const { openSqliteStore } = await import('../../src/store/sqlite/sqlite-store.js');
   const log = createLogger('warn');
@@ -77,7 +78,7 @@ async function simulate(store: 'redis' | 'sqlite', sim: Simulation, target: { re
   const started = performance.now();
   try {
     await counter.start();
-    await counter.putSite({ id: sim.siteId, origins: [BENCH_ORIGIN], timezone: BENCH_TIMEZONE, weekStart: 1, baseline: { views: 0, visitors: 0 } });
+    await counter.putSite(siteSchema.parse({ id: sim.siteId, origins: [BENCH_ORIGIN], timezone: BENCH_TIMEZONE }));
     const site = counter.site(sim.siteId)!;
     const random = seededRandom(sim.seed);
     for (let day = 0; day < sim.days; day++) {

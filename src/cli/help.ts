@@ -17,6 +17,7 @@ Commands:
   serve            run the server (HTTP API, live widgets, /ops dashboard, /metrics)
   sites            list, add or remove sites (audited as cli:<user>)
   import-history   import an old counter's daily figures from a CSV file
+  import-pages     import an old counter's views per page (articles) from a CSV file
   export           write every site, setting and figure as NDJSON to stdout
   import           read an NDJSON dump into the store
   status           live counts of all sites in the terminal, until Ctrl-C
@@ -85,6 +86,29 @@ ${EXIT_CODES}
 
 Example:
   footfall import-history long-huu old-counter.csv --dry-run`,
+
+  'import-pages': `Usage: footfall import-pages SITE FILE.csv [--dry-run] [--json]
+
+Sets each page's baseline — the views an old counter showed for it, e.g. an article's
+"Lượt xem: 2020" — so that the page's all-time views go on from there. Rows are path,views
+(a header row is allowed; a path with a comma goes in double quotes); paths start with / and
+are keyed as the site keys its pages (its pageQuery setting: /index.php?option=…&id=123 is
+/index.php?id=123 with pageQuery ["id"]). FILE '-' reads stdin.
+
+The whole file is checked first: any bad row is reported with its line number and nothing is
+applied. Baselines are SET, not added, so importing the same file twice changes nothing; 0
+removes a page's baseline. They change page views only, not the site's all-time figures. An
+applied import is written to the audit trail.
+
+Options:
+  --dry-run       show what would change (per page before → after) and change nothing
+  --json          print the result as JSON (as the admin API answers)
+${STORE}
+
+${EXIT_CODES}
+
+Example:
+  footfall import-pages long-huu joomla-hits.csv --dry-run`,
 
   export: `Usage: footfall export [--site ID]... [--output FILE] > dump.ndjson
 

@@ -1,49 +1,15 @@
-/** `footfall import-history SITE FILE.csv [--dry-run]`: an old counter's days into a site. */
-import { readFile } from 'node:fs/promises';
-import { text } from 'node:stream/consumers';
-import { FootfallError } from '../errors.js';
+/** `footfall import-history SITE FILE.csv [--dry-run] [--json]`: an old counter's days into a site. */
 import type { HistoryImportResult } from '../ops/history-import.js';
-import { COMMON_OPTIONS, parseCommand, positionals } from './args.js';
-import { CliError, EXIT, println, type CliIo, type Command } from './cli-io.js';
-import { withStore } from './open-store.js';
-import { formatCount, textTable } from './text-table.js';
+import { println, type CliIo } from './cli-io.js';
+import { siteFileCommand } from './site-file-command.js';
+import { formatCount, signed, textTable } from './text-table.js';
 
-const OPTIONS = { ...COMMON_OPTIONS, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } } as const;
-
-/** `footfall import-history SITE FILE.csv [--dry-run] [--json]` */
-export const importHistoryCommand: Command = async (args, io, log) => {
-  const parsed = parseCommand('import-history', args, OPTIONS, io.stdout);
-  if (!parsed) return EXIT.ok;
-  const { values, positionals: given } = parsed;
-  const [siteId = '', file = ''] = positionals('import-history', given, ['SITE', 'FILE.csv']);
-  const csv = await readInput(io, file);
-  return withStore(io, values.store, log, async ({ counter, historyImport }) => {
-    const site = counter.site(siteId);
-    if (!site) throw new CliError(EXIT.conflict, `there is no site "${siteId}". 'footfall sites list' shows the sites.`);
-    let result: HistoryImportResult;
-    try {
-      result = await historyImport.run(site, csv, { dryRun: values['dry-run'] === true, actor: `cli:${io.user}` });
-    } catch (error) {
-      if (error instanceof FootfallError && error.code === 'invalid_body') throw new CliError(EXIT.refused, `${file}: ${error.message}`);
-      throw error;
-    }
-    if (values.json) println(io.stdout, JSON.stringify(result, null, 2));
-    else report(io, result);
-    return EXIT.ok;
-  });
-};
-
-async function readInput(io: CliIo, file: string): Promise<string> {
-  try {
-    return file === '-' ? await text(io.stdin) : await readFile(file, 'utf8');
-  } catch (error) {
-    throw new CliError(EXIT.failure, `could not read ${file}: ${(error as Error).message}`);
-  }
-}
-
-function signed(n: number): string {
-  return `${n >= 0 ? '+' : '−'}${formatCount(Math.abs(n))}`;
-}
+export const importHistoryCommand = siteFileCommand<HistoryImportResult>({
+  command: 'import-history',
+  file: 'FILE.csv',
+  run: ({ historyImport }, site, csv, options) => historyImport.run(site, csv, options),
+  report,
+});
 
 function report(io: CliIo, result: HistoryImportResult): void {
   const { changes, total } = result;

@@ -13,6 +13,7 @@ import type { Logger } from '../log.js';
 import { createMetrics } from '../metrics.js';
 import { AuditTrail } from '../ops/audit-trail.js';
 import { HistoryImport } from '../ops/history-import.js';
+import { PageBaselines } from '../ops/page-baselines.js';
 import { SiteAdmin } from '../ops/site-admin.js';
 import { createStore } from '../store/create-store.js';
 import type { Store } from '../store/store.js';
@@ -25,6 +26,7 @@ export interface OpenedStore {
   /** The operator use-cases, audited as `cli:<user>`. */
   sites: SiteAdmin;
   historyImport: HistoryImport;
+  pageBaselines: PageBaselines;
   config: Readonly<Config>;
   close(): Promise<void>;
 }
@@ -64,6 +66,7 @@ export async function openStore(io: CliIo, storeFlag: string | undefined, log: L
     counter,
     sites: new SiteAdmin(counter, audit),
     historyImport: new HistoryImport(counter, audit),
+    pageBaselines: new PageBaselines(counter, audit),
     config,
     async close() {
       await counter.close(Date.now());

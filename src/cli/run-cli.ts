@@ -23,6 +23,7 @@ export interface CliDependencies {
 const COMMANDS: Record<string, () => Promise<Command>> = {
   sites: async () => (await import('./sites-command.js')).sitesCommand,
   'import-history': async () => (await import('./history-command.js')).importHistoryCommand,
+  'import-pages': async () => (await import('./pages-command.js')).importPagesCommand,
   export: async () => (await import('./dump-commands.js')).exportCommand,
   import: async () => (await import('./dump-commands.js')).importCommand,
   status: async () => (await import('./status-command.js')).statusCommand,

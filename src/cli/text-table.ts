@@ -23,3 +23,8 @@ const numbers = new Intl.NumberFormat('en-US');
 export function formatCount(n: number): string {
   return numbers.format(n);
 }
+
+/** `+1,234` or `−56` (a real minus sign). */
+export function signed(n: number): string {
+  return `${n >= 0 ? '+' : '−'}${formatCount(Math.abs(n))}`;
+}

@@ -34,6 +34,8 @@ export interface Config {
   trustProxy: boolean | number | string;
   /** `FOOTFALL_RATE_LIMIT`: counted views per visitor per site per minute; 0 is no limit. @default 30 */
   rateLimit: number;
+  /** `FOOTFALL_RETENTION_DAYS`: days a day's figures (and a month's, a year's) are kept after it ends; 0 keeps them forever. @default 0 */
+  retentionDays: number;
   /** `FOOTFALL_RESPECT_DNT`: `DNT: 1` / `Sec-GPC: 1` visits count as views without a visitor id. @default false */
   respectDnt: boolean;
   /** `FOOTFALL_FLUSH_INTERVAL_MS`: how often accepted hits are written, one round trip per site. @default 50 */
@@ -56,6 +58,7 @@ export const DEFAULTS = Object.freeze({
   onlineWindowS: 60,
   pushIntervalMs: 1000,
   rateLimit: 30,
+  retentionDays: 0,
   flushIntervalMs: 50,
   bufferLimit: 200_000,
   metricsSiteLimit: 100,
@@ -141,6 +144,7 @@ export function loadConfig(env: Env): Readonly<Config> {
     pushIntervalMs: integer(env, 'FOOTFALL_PUSH_INTERVAL_MS', DEFAULTS.pushIntervalMs, 50, 3_600_000),
     trustProxy: trustProxy(env),
     rateLimit: integer(env, 'FOOTFALL_RATE_LIMIT', DEFAULTS.rateLimit, 0, 1_000_000),
+    retentionDays: integer(env, 'FOOTFALL_RETENTION_DAYS', DEFAULTS.retentionDays, 0, 36_500),
     respectDnt: flag(env, 'FOOTFALL_RESPECT_DNT'),
     flushIntervalMs: integer(env, 'FOOTFALL_FLUSH_INTERVAL_MS', DEFAULTS.flushIntervalMs, 5, 10_000),
     bufferLimit: integer(env, 'FOOTFALL_BUFFER_LIMIT', DEFAULTS.bufferLimit, 100, 100_000_000),

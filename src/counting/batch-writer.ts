@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import type { RateTotals, SiteBatch, Store } from '../store/store.js';
+import type { PathLimit, RateTotals, SiteBatch, Store } from '../store/store.js';
 import { PendingBatch } from './pending-batch.js';
 
 export type WriterState = 'ready' | 'degraded' | 'closed';
@@ -24,6 +24,8 @@ export interface BatchWriterOptions {
   onTotals(site: string, totals: RateTotals): void;
   /** A flush ended (written or not): held work may be retried now. */
   onFlushed(): void;
+  /** The path caps of a site's batches: its setting now. */
+  pathLimitOf(site: string): PathLimit;
 }
 
 interface InDoubt {
@@ -124,7 +126,7 @@ export class BatchWriter {
     const onlineSince = this.options.clock() - this.options.onlineWindowMs;
     const written = await Promise.all(
       ready.filter(([, pending]) => !pending.isEmpty).map(async ([site, pending]) => {
-        const batch = pending.toSiteBatch(this.writerId, ++this.seq, onlineSince);
+        const batch = pending.toSiteBatch(this.writerId, ++this.seq, onlineSince, this.options.pathLimitOf(site));
         this.sending += pending.entries;
         const ok = await this.apply(batch);
         this.sending -= pending.entries;

@@ -155,3 +155,28 @@ export function endOfDate(date: string, timezone: string): number {
 export function endOfWeek(weekStartDate: string, timezone: string): number {
   return startOfDate(addDays(weekStartDate, 7), timezone);
 }
+
+/** A calendar month or year: `2026-11` / `2026`, its first date and the first date after it. */
+export interface CalendarPeriod {
+  label: string;
+  start: string;
+  next: string;
+}
+
+/** The month a local date belongs to. */
+export function monthOf(date: string): CalendarPeriod {
+  const year = Number(date.slice(0, 4));
+  const month = Number(date.slice(5, 7));
+  const next = month === 12 ? `${pad(year + 1, 4)}-01-01` : `${pad(year, 4)}-${pad(month + 1, 2)}-01`;
+  return { label: date.slice(0, 7), start: `${date.slice(0, 7)}-01`, next };
+}
+
+/** The year a local date belongs to. */
+export function yearOf(date: string): CalendarPeriod {
+  const year = date.slice(0, 4);
+  return { label: year, start: `${year}-01-01`, next: `${pad(Number(year) + 1, 4)}-01-01` };
+}
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, '0');
+}

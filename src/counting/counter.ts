@@ -7,15 +7,17 @@
 import { FootfallError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import type { DayDetail, PathViews, RefusalReason, Store, StoreConnectionState } from '../store/store.js';
-import { addDays, localInstant } from './calendar.js';
+import { EARNER_LENGTH, type DayDetail, type PathUsage, type PathViews, type RefusalReason, type Store, type StoreConnectionState } from '../store/store.js';
+import { localInstant } from './calendar.js';
 import { BatchWriter, type WriterState } from './batch-writer.js';
 import { CountsReader, type CountsRead } from './counts-reader.js';
-import { IMPORTED_DAY_KEEP_UNTIL, PeriodCalculator, type Periods } from './periods.js';
+import { HistoryReader, type DailyFigures, type HistoryGroup, type ImportedFigures } from './history.js';
+import { pageKey } from './page-path.js';
+import { PeriodCalculator, type Periods } from './periods.js';
 import { RateLimiter } from './rate-limiter.js';
-import { SITE_ID_PATTERN, siteSchema, type Site } from './site.js';
+import { DEFAULT_PATH_LIMIT, SITE_ID_PATTERN, siteSchema, type Site } from './site.js';
 import { SiteRegistry } from './site-registry.js';
-import { VisitorIds, type VisitorIdPair } from './visitor-ids.js';
+import { VisitorIds, type VisitorIdSet } from './visitor-ids.js';
 
 export interface CounterOptions {
   store: Store;
@@ -25,6 +27,8 @@ export interface CounterOptions {
   onlineWindowMs: number;
   /** Views per visitor per site per minute; 0 is no limit. */
   rateLimit: number;
+  /** Days a day's (and month's, year's) figures are kept after it ends; 0 keeps them forever. */
+  retentionDays?: number;
   flushIntervalMs: number;
   /** Most entries held in memory while the store does not answer. */
   bufferLimit: number;
@@ -32,11 +36,6 @@ export interface CounterOptions {
   sitesRefreshMs?: number;
 }
 
-export interface DailyFigures {
-  date: string;
-  views: number;
-  visitors: number;
-}
 
 export interface Visitor {
   ip: string;
@@ -64,8 +63,8 @@ interface Waiting {
 }
 
 const RETRY_AFTER_S = 5;
-/** A hit adds at most this many entries (day, hour, path, day id, week, week id, online, rate). */
-const MAX_ENTRIES_PER_HIT = 8;
+/** A hit adds at most this many entries: day, path, week, month, year, their four ids, online, rate. */
+const MAX_ENTRIES_PER_HIT = 11;
 const PRUNE_INTERVAL_MS = 60_000;
 const SALT_LEAD_MS = 15 * 60_000;
 const PING_TIMEOUT_MS = 1000;
@@ -74,7 +73,8 @@ export class Counter {
   private readonly sites: SiteRegistry;
   private readonly writer: BatchWriter;
   private readonly reader: CountsReader;
-  private readonly periods = new PeriodCalculator();
+  private readonly historyReader: HistoryReader;
+  private readonly periods: PeriodCalculator;
   private readonly ids: VisitorIds;
   private readonly limiter: RateLimiter;
   private readonly options: CounterOptions;
@@ -88,10 +88,12 @@ export class Counter {
     this.options = options;
     this.store = options.store;
     this.clock = options.clock ?? Date.now;
+    this.periods = new PeriodCalculator(options.retentionDays ?? 0);
     this.sites = new SiteRegistry(options.store, options.log.child({ module: 'sites' }));
     this.ids = new VisitorIds(options.store);
     this.limiter = new RateLimiter(options.rateLimit);
     this.reader = new CountsReader(options.store, this.periods, this.clock, options.onlineWindowMs);
+    this.historyReader = new HistoryReader(options.store, this.periods);
     this.writer = new BatchWriter({
       store: options.store,
       log: options.log.child({ module: 'writer' }),
@@ -103,6 +105,7 @@ export class Counter {
       onFlushed: () => {
         if (this.waiting.length > 0) void this.retryWaiting();
       },
+      pathLimitOf: (site) => this.sites.get(site)?.pathLimit ?? DEFAULT_PATH_LIMIT,
     });
     this.sites.onChange(() => this.periods.clear());
   }
@@ -160,11 +163,13 @@ export class Counter {
   }
 
   /**
-   * Counts one page view of `path`. Throws `rate_limited` past the visitor's limit and
+   * Counts one page view of `target` (the page URL's path and query), keyed as the site keys
+   * its pages (page-path.ts). Throws `rate_limited` past the visitor's limit and
    * `store_unavailable` when the outage buffer is full.
    */
-  async recordHit(site: Site, path: string, visitor: Visitor): Promise<void> {
+  async recordHit(site: Site, target: string, visitor: Visitor): Promise<void> {
     this.checkBuffer();
+    const path = pageKey(target, site.pageQuery);
     const at = this.clock();
     const periods = this.periods.at(site, at);
     const ids = this.ids.idsFor(site.id, periods, visitor.ip, visitor.userAgent) ?? (await this.loadIds({ site, at, visitor, path }, periods));
@@ -217,27 +222,16 @@ export class Counter {
   }
 
   /**
-   * Daily figures from `from` to `to` (local dates, inclusive), imported history added in, one
-   * row per day with zeros for days without hits.
+   * Figures from `from` to `to` (local dates, inclusive), imported history added in: one row
+   * per day, or with `group` one per month or year the range touches (history.ts).
    */
-  async history(site: Site, from: string, to: string): Promise<DailyFigures[]> {
-    const stored = new Map((await this.store.readHistory(site.id, from, to)).map((day) => [day.date, day]));
-    const rows: DailyFigures[] = [];
-    for (let date = from; date <= to; date = addDays(date, 1)) {
-      const day = stored.get(date);
-      rows.push({
-        date,
-        views: (day?.views ?? 0) + (day?.imported.views ?? 0),
-        visitors: (day?.visitors ?? 0) + (day?.imported.visitors ?? 0),
-      });
-    }
-    return rows;
+  history(site: Site, from: string, to: string, group: HistoryGroup = 'day'): Promise<DailyFigures[]> {
+    return this.historyReader.read(site, from, to, group);
   }
 
   /** Each day's imported figures between `from` and `to`, as an earlier import set them. */
-  async importedHistory(site: Site, from: string, to: string): Promise<Array<{ date: string; views: number; visitors: number; counted: number }>> {
-    const days = await this.store.readHistory(site.id, from, to);
-    return days.map((day) => ({ date: day.date, ...day.imported, counted: day.views }));
+  importedHistory(site: Site, from: string, to: string): Promise<ImportedFigures[]> {
+    return this.historyReader.imported(site, from, to);
   }
 
   /**
@@ -245,10 +239,25 @@ export class Counter {
    * so the same file twice changes nothing. Imported days are kept as long as the site.
    */
   importHistory(site: Site, days: DailyFigures[]): Promise<void> {
-    return this.store.importHistory(
-      site.id,
-      days.map((day) => ({ ...day, keepUntil: IMPORTED_DAY_KEEP_UNTIL })),
-    );
+    return this.historyReader.importDays(site, days);
+  }
+
+  /** The baselines of pages (page keys), same order; 0 where none. */
+  pageBaselines(site: Site, paths: string[]): Promise<number[]> {
+    return this.store.readPageBaselines(site.id, paths);
+  }
+
+  /** Sets each listed page's baseline (0 removes it). */
+  setPageBaselines(site: Site, pages: PathViews[]): Promise<void> {
+    return this.store.setPageBaselines(site.id, pages);
+  }
+
+  /** How many paths the site keeps today and all-time, against its caps. */
+  async pathUsage(site: Site): Promise<PathUsage & { limit: Site['pathLimit']; atCap: { day: boolean; total: boolean } }> {
+    const usage = await this.store.readPathUsage(site.id, this.today(site));
+    const { pathLimit: limit } = site;
+    // The day's own (other) bucket is one entry past its cap.
+    return { ...usage, limit, atCap: { day: usage.today >= limit.day, total: usage.earned >= limit.total } };
   }
 
   /** The day's top paths by views. */
@@ -318,7 +327,7 @@ export class Counter {
    * Loads the salts of `periods` and returns the visitor's ids; when the store does not answer,
    * holds the entry in memory (the raw IP is never written anywhere) and returns undefined.
    */
-  private async loadIds(entry: Waiting, periods: Periods): Promise<VisitorIdPair | undefined> {
+  private async loadIds(entry: Waiting, periods: Periods): Promise<VisitorIdSet | undefined> {
     try {
       await this.ids.load(entry.site.id, periods);
     } catch (error) {
@@ -366,11 +375,13 @@ export class Counter {
   }
 
   /** `ids` undefined: an untracked visitor (DNT), counted as a view only. */
-  private add(siteId: string, at: number, periods: Periods, path: string, ids: VisitorIdPair | undefined, limited: boolean): void {
-    const tracked = ids ? { dayId: ids.day, weekId: ids.week } : {};
+  private add(siteId: string, at: number, periods: Periods, path: string, ids: VisitorIdSet | undefined, limited: boolean): void {
     // A store of one process needs no shared totals: this process saw every view itself.
     const rateId = limited && this.store.shared && this.options.rateLimit > 0 ? ids?.day : undefined;
-    this.writer.batchFor(siteId).addHit({ at, day: periods.day, hour: periods.hour, week: periods.week, path, ...tracked }, rateId);
+    const { day, hour, week, month, year } = periods;
+    // The week id tells two viewers of a path apart for its all-time slot; a short digest is enough.
+    const earner = ids?.week.slice(0, EARNER_LENGTH);
+    this.writer.batchFor(siteId).addHit({ at, day, hour, week, month, year, path, ids, earner }, rateId);
   }
 
   private async prune(): Promise<void> {

@@ -6,15 +6,25 @@ export interface CountsPayload {
   timezone: string;
   online: number;
   today: { date: string; views: number; visitors: number };
+  yesterday: { date: string; views: number; visitors: number };
   week: { label: string; start: string; views: number; visitors: number };
-  /** All-time figures, the site's baseline included. */
+  month: { label: string; views: number; visitors: number };
+  year: { label: string; views: number; visitors: number };
+  /** All-time figures, the site's baseline and imported history included. */
   total: { views: number; visitors: number };
-  /** All-time views of one path, when one was asked for. */
-  page?: { path: string; views: number };
+  /** All-time views of one path (its baseline included), when one was asked for. */
+  page?: PageViews;
+  /** The same for several paths, in the order asked. */
+  pages?: PageViews[];
 }
 
-/** The periods of a payload whose figures are views and visitors. */
-export const PERIODS = ['today', 'week', 'total'] as const;
+export interface PageViews {
+  path: string;
+  views: number;
+}
+
+/** The periods of a payload whose figures are views and visitors, in the widget's order. */
+export const PERIODS = ['today', 'yesterday', 'week', 'month', 'year', 'total'] as const;
 
 export type Period = (typeof PERIODS)[number];
 

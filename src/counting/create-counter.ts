@@ -12,6 +12,7 @@ export function createCounter(config: Readonly<Config>, store: Store, log: Logge
     metrics,
     onlineWindowMs: config.onlineWindowMs,
     rateLimit: config.rateLimit,
+    retentionDays: config.retentionDays,
     flushIntervalMs: config.flushIntervalMs,
     bufferLimit: config.bufferLimit,
   });

@@ -1,7 +1,14 @@
 /**
- * A page's identity: the origin and path of its URL, query and fragment dropped, escapes
- * decoded where they decode. Hits, `?path=` reads and live `auth.path` go through here, and the
- * snippet names paths the same way (client-snippet/src/page-path.ts).
+ * A page's identity — its path — the same for hits, `?path=` reads, live `auth.path(s)`, page
+ * baselines and the snippet's slots (docs/api.md, "Page identity"):
+ *
+ * 1. The URL's path as URL parsing leaves it (dot segments resolved), fragment dropped;
+ *    percent escapes decoded where they decode, except control characters, which stay escaped.
+ * 2. The query is dropped, except the parameters the site names in `pageQuery`, kept in that
+ *    order with their first value: with `pageQuery: ["id"]`,
+ *    `/index.php?option=com_content&view=article&id=123&Itemid=9` is `/index.php?id=123`.
+ *
+ * No DOM and no Node here: the browser snippet imports it too.
  */
 
 /** Longest URL (and path) footfall takes. */
@@ -9,11 +16,11 @@ export const MAX_URL_LENGTH = 2048;
 
 export interface Page {
   origin: string;
-  /** Without query and fragment. */
-  path: string;
+  /** The path and query as sent, fragment dropped: `pageKey` makes it the page's identity. */
+  target: string;
 }
 
-/** The origin and path (no query, no fragment) of a page URL, or undefined if it is not http(s). */
+/** The origin and target (path and query) of a page URL, or undefined if it is not http(s). */
 export function pageOf(url: string): Page | undefined {
   if (!url.startsWith('http://') && !url.startsWith('https://')) return undefined;
   let parsed: URL;
@@ -22,25 +29,50 @@ export function pageOf(url: string): Page | undefined {
   } catch {
     return undefined;
   }
-  return { origin: parsed.origin, path: safePath(parsed.pathname) };
+  return { origin: parsed.origin, target: parsed.pathname + parsed.search };
+}
+
+/** The page a target (path and query, already URL-parsed) is, for a site keeping `pageQuery`. */
+export function pageKey(target: string, pageQuery: readonly string[]): string {
+  const mark = target.indexOf('?');
+  const path = decodePath(mark < 0 ? target : target.slice(0, mark));
+  if (pageQuery.length === 0 || mark < 0) return path;
+  const query = new URLSearchParams(target.slice(mark + 1));
+  const kept: string[] = [];
+  for (const name of pageQuery) {
+    const value = query.get(name);
+    if (value !== null) kept.push(`${encodeURIComponent(name)}=${encodeURIComponent(value)}`);
+  }
+  return kept.length === 0 ? path : `${path}?${kept.join('&')}`;
 }
 
 /**
- * A path as asked for by a reader (`?path=`, `auth.path`): query and fragment dropped, escapes
- * decoded like hit URLs are. Undefined when it is not a path.
+ * A path as a reader names it (`?path=`, `auth.path`, a baseline file): relative to the site
+ * root, parsed as a URL would be, then keyed like a hit. Undefined when it is not a path.
  */
-export function normalisePath(raw: string): string | undefined {
-  const path = raw.split(/[?#]/, 1)[0] ?? '';
-  if (!path.startsWith('/') || path.length > MAX_URL_LENGTH) return undefined;
-  return safePath(path);
+export function readPath(raw: string, pageQuery: readonly string[]): string | undefined {
+  if (!raw.startsWith('/') || raw.length > MAX_URL_LENGTH) return undefined;
+  let parsed: URL;
+  try {
+    // Appended, not resolved: `//x` stays the path `//x`, as a hit's URL has it, not a host.
+    parsed = new URL(`http://path.invalid${raw}`);
+  } catch {
+    return undefined;
+  }
+  return pageKey(parsed.pathname + parsed.search, pageQuery);
 }
 
-/** Paths are shown to operators and used as keys: undecodable escapes stay as sent. */
-function safePath(pathname: string): string {
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/** Paths are shown to operators and used as keys: undecodable escapes stay as sent, control characters escaped. */
+function decodePath(pathname: string): string {
   if (!pathname.includes('%')) return pathname;
+  let decoded: string;
   try {
-    return decodeURI(pathname);
+    decoded = decodeURI(pathname);
   } catch {
     return pathname;
   }
+  return decoded.replace(CONTROL, encodeURIComponent);
 }

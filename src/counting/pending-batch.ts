@@ -1,21 +1,9 @@
 /**
- * Hits accepted for one site but not yet written, aggregated per key (day, week, path, id) so
- * that memory follows the number of distinct keys, not the number of hits.
+ * Hits accepted for one site but not yet written, aggregated per key (day, week, month, year,
+ * path, id) so that memory follows the number of distinct keys, not the number of hits.
  */
-import type { DayDelta, RefusalReason, SiteBatch, WeekDelta } from '../store/store.js';
-
-/** A local day and how long its figures are kept. */
-export interface DayRef {
-  date: string;
-  keepUntil: number;
-  sketchUntil: number;
-}
-
-/** A local week and how long its figures are kept. */
-export interface WeekRef {
-  label: string;
-  keepUntil: number;
-}
+import type { DayDelta, PathDelta, PathLimit, PeriodDelta, RefusalReason, SiteBatch, WeekDelta } from '../store/store.js';
+import type { DayRef, PeriodRef, WeekRef } from './periods.js';
 
 /** A hit that passed every check, with everything the calendar and visitor ids decided. */
 export interface CountedHit {
@@ -23,16 +11,20 @@ export interface CountedHit {
   day: DayRef;
   hour: number;
   week: WeekRef;
+  month: PeriodRef;
+  year: PeriodRef;
   path: string;
-  /** Absent when the visitor asked not to be tracked (DNT / GPC). */
-  dayId?: string;
-  weekId?: string;
+  /** The visitor's ids; absent when the visitor asked not to be tracked (DNT / GPC). */
+  ids?: { day: string; week: string; month: string; year: string };
+  /** Who the path's all-time slot counts this view as coming from (see path-slots.ts). */
+  earner?: string;
 }
 
 export class PendingBatch {
   readonly site: string;
   private readonly days = new Map<string, DayDelta>();
   private readonly weeks = new Map<string, WeekDelta>();
+  private readonly periods = new Map<string, PeriodDelta>();
   private readonly online = new Map<string, number>();
   private readonly rate = new Map<number, Map<string, number>>();
   private lastHit = 0;
@@ -51,14 +43,20 @@ export class PendingBatch {
     const day = this.day(hit.day);
     day.views += 1;
     day.hours[hit.hour] = (day.hours[hit.hour] ?? 0) + 1;
-    this.bump(day.paths, hit.path);
+    this.addPath(day.paths, hit.path, hit.earner);
     const week = this.week(hit.week);
     week.views += 1;
-    if (hit.dayId !== undefined) {
-      this.insert(day.ids, hit.dayId);
-      this.touch(hit.dayId, hit.at);
+    const month = this.period(hit.month);
+    month.views += 1;
+    const year = this.period(hit.year);
+    year.views += 1;
+    if (hit.ids) {
+      this.insert(day.ids, hit.ids.day);
+      this.touch(hit.ids.day, hit.at);
+      this.insert(week.ids, hit.ids.week);
+      this.insert(month.ids, hit.ids.month);
+      this.insert(year.ids, hit.ids.year);
     }
-    if (hit.weekId !== undefined) this.insert(week.ids, hit.weekId);
     if (rateId !== undefined) {
       const minute = Math.floor(hit.at / 60_000);
       let counts = this.rate.get(minute);
@@ -81,13 +79,15 @@ export class PendingBatch {
   }
 
   /** The batch to write; `onlineSince` prunes entries older than the online window. */
-  toSiteBatch(writer: string, seq: number, onlineSince: number): SiteBatch {
+  toSiteBatch(writer: string, seq: number, onlineSince: number, pathLimit: PathLimit): SiteBatch {
     return {
       writer,
       seq,
       site: this.site,
       days: [...this.days.values()],
       weeks: [...this.weeks.values()],
+      periods: [...this.periods.values()],
+      pathLimit,
       online: this.online,
       onlineSince,
       rate: [...this.rate].map(([minute, counts]) => ({ minute, counts })),
@@ -124,6 +124,28 @@ export class PendingBatch {
     return week;
   }
 
+  private period(ref: PeriodRef): PeriodDelta {
+    const key = `${ref.kind}:${ref.label}`;
+    let period = this.periods.get(key);
+    if (!period) {
+      period = { kind: ref.kind, label: ref.label, views: 0, ids: new Set(), keepUntil: ref.keepUntil, sketchUntil: ref.sketchUntil };
+      this.periods.set(key, period);
+      this.entries += 1;
+    }
+    return period;
+  }
+
+  /** Two distinct earners are all a path's slot needs to know of one batch. */
+  private addPath(paths: Map<string, PathDelta>, path: string, earner: string | undefined): void {
+    let delta = paths.get(path);
+    if (!delta) {
+      paths.set(path, (delta = { views: 0, earners: [] }));
+      this.entries += 1;
+    }
+    delta.views += 1;
+    if (earner !== undefined && delta.earners.length < 2 && !delta.earners.includes(earner)) delta.earners.push(earner);
+  }
+
   private bump(map: Map<string, number>, key: string): void {
     const value = map.get(key);
     if (value === undefined) this.entries += 1;
@@ -137,4 +159,3 @@ export class PendingBatch {
     }
   }
 }
-

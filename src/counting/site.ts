@@ -17,7 +17,14 @@ export type Site = {
   weekStart: WeekStart;
   /** Added to all-time figures, so a site moving from an old counter keeps its number. */
   baseline: { views: number; visitors: number };
+  /** Query parameters that are part of a page's identity (`["id"]` for `/index.php?id=123`), in this order. */
+  pageQuery: string[];
+  /** Most distinct paths kept per local day and all-time; further paths count under `(other)`. */
+  pathLimit: { day: number; total: number };
 };
+
+/** The path caps a site gets unless it says otherwise. */
+export const DEFAULT_PATH_LIMIT = { day: 2_000, total: 10_000 } as const;
 
 const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
@@ -42,16 +49,28 @@ const baseline = z.strictObject({ views: count.default(0), visitors: count.defau
 
 const origins = z.array(origin).max(100);
 
+const pageQuery = z
+  .array(z.string().regex(/^[A-Za-z0-9_.\-[\]]{1,64}$/, { message: 'must be query parameter names of 1–64 letters, digits, _ . - [ ]' }))
+  .max(10)
+  .refine((names) => new Set(names).size === names.length, { message: 'must not name a parameter twice' });
+
+const pathLimit = z.strictObject({
+  day: z.number().int().min(10).max(100_000).default(DEFAULT_PATH_LIMIT.day),
+  total: z.number().int().min(10).max(1_000_000).default(DEFAULT_PATH_LIMIT.total),
+});
+
 /** Settings as sent to `PUT /api/v1/admin/sites/:site` or listed in a sites file. */
 export const siteSettingsSchema = z.strictObject({
   origins: origins.default([]),
   timezone: timezone.default('UTC'),
   weekStart: weekStart.default(1),
   baseline: baseline.default({ views: 0, visitors: 0 }),
+  pageQuery: pageQuery.default([]),
+  pathLimit: pathLimit.default({ ...DEFAULT_PATH_LIMIT }),
 });
 
 /** A change to a site's settings: fields left out keep their value. */
-export const siteSettingsUpdateSchema = z.strictObject({ origins, timezone, weekStart, baseline }).partial();
+export const siteSettingsUpdateSchema = z.strictObject({ origins, timezone, weekStart, baseline, pageQuery, pathLimit }).partial();
 
 export const siteIdSchema = z
   .string()

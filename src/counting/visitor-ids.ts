@@ -1,15 +1,18 @@
 /**
  * Visitor ids: HMAC-SHA256 of site, client IP and User-Agent under a random salt per local day
- * (the day id) and per local week (the week id), truncated. Salts are created once and shared
- * by every instance through the store; the raw IP never leaves this function.
+ * (the day id), week, month and year (their ids), truncated. Salts are created once and shared
+ * by every instance through the store; the raw IP never leaves this module.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Store } from '../store/store.js';
 import type { Periods, SaltRef } from './periods.js';
 
-export interface VisitorIdPair {
+/** One visitor's id in each period: unrelated to each other, and to any other period's. */
+export interface VisitorIdSet {
   day: string;
   week: string;
+  month: string;
+  year: string;
 }
 
 /** 16 base64url characters: 96 bits, far beyond any site's visitors, short to store. */
@@ -23,17 +26,18 @@ export class VisitorIds {
   private readonly salts = new Map<string, string>();
   private readonly expiries = new Map<string, number>();
   private readonly loading = new Map<string, Promise<string>>();
-  /** Recent visitors' ids: two HMACs per hit are a large part of a hit's cost. */
-  private readonly recent = new Map<string, { day: string; week: string; ids: VisitorIdPair }>();
+  /** Recent visitors' ids: four HMACs per hit would be a large part of a hit's cost. */
+  private readonly recent = new Map<string, { day: string; week: string; ids: VisitorIdSet }>();
 
   constructor(store: Store) {
     this.store = store;
   }
 
   /** The ids of one visitor, or undefined when a salt is not loaded yet (call `load`). */
-  idsFor(siteId: string, periods: Periods, ip: string, userAgent: string): VisitorIdPair | undefined {
+  idsFor(siteId: string, periods: Periods, ip: string, userAgent: string): VisitorIdSet | undefined {
     const input = `${siteId}\n${ip}\n${userAgent}`;
     const known = this.recent.get(input);
+    // A new day may start a new week, month and year, never the reverse.
     if (known && known.day === periods.daySalt.period && known.week === periods.weekSalt.period) return known.ids;
     const ids = this.compute(siteId, periods, input);
     if (ids) {
@@ -44,16 +48,16 @@ export class VisitorIds {
     return ids;
   }
 
-  private compute(siteId: string, periods: Periods, input: string): VisitorIdPair | undefined {
-    const daySalt = this.salts.get(`${siteId}\n${periods.daySalt.period}`);
-    const weekSalt = this.salts.get(`${siteId}\n${periods.weekSalt.period}`);
-    if (daySalt === undefined || weekSalt === undefined) return undefined;
-    return { day: keyedHash(daySalt, input), week: keyedHash(weekSalt, input) };
+  private compute(siteId: string, periods: Periods, input: string): VisitorIdSet | undefined {
+    const salt = (ref: SaltRef) => this.salts.get(`${siteId}\n${ref.period}`);
+    const [day, week, month, year] = [salt(periods.daySalt), salt(periods.weekSalt), salt(periods.monthSalt), salt(periods.yearSalt)];
+    if (day === undefined || week === undefined || month === undefined || year === undefined) return undefined;
+    return { day: keyedHash(day, input), week: keyedHash(week, input), month: keyedHash(month, input), year: keyedHash(year, input) };
   }
 
-  /** Loads (creating where needed) both salts of `periods`. */
+  /** Loads (creating where needed) every salt of `periods`. */
   async load(siteId: string, periods: Periods): Promise<void> {
-    await Promise.all([this.salt(siteId, periods.daySalt), this.salt(siteId, periods.weekSalt)]);
+    await Promise.all([periods.daySalt, periods.weekSalt, periods.monthSalt, periods.yearSalt].map((ref) => this.salt(siteId, ref)));
   }
 
   /** Drops cached salts whose period has expired, as the store does. */

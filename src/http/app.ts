@@ -12,6 +12,7 @@ import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { AuditTrail } from '../ops/audit-trail.js';
 import type { HistoryImport } from '../ops/history-import.js';
+import type { PageBaselines } from '../ops/page-baselines.js';
 import type { SiteAdmin } from '../ops/site-admin.js';
 import { adminRoutes } from './admin-routes.js';
 import { errorMiddleware, notFound } from './error-middleware.js';
@@ -27,7 +28,7 @@ export interface AppDependencies {
   admissions: Admissions;
   cache: CountsCache;
   /** The operator use-cases the admin API calls. */
-  ops: { sites: SiteAdmin; historyImport: HistoryImport; audit: AuditTrail };
+  ops: { sites: SiteAdmin; historyImport: HistoryImport; pageBaselines: PageBaselines; audit: AuditTrail };
   metrics: Metrics;
   log: Logger;
   readiness: Readiness;

@@ -5,9 +5,10 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { Counter } from '../counting/counter.js';
-import type { CachedCounts, CountsCache } from '../counting/counts-cache.js';
+import { MAX_ASKED_PATHS, type CachedCounts, type CountsCache, type PageAsk } from '../counting/counts-cache.js';
 import { METRICS, isMetric, metricValue } from '../counting/counts-payload.js';
-import { normalisePath } from '../counting/page-path.js';
+import { MAX_URL_LENGTH, readPath } from '../counting/page-path.js';
+import type { Site } from '../counting/site.js';
 import { FootfallError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { defaultBadgeLabel, renderBadge } from './badge.js';
@@ -32,10 +33,10 @@ export class Reads {
   counts(res: ServerResponse, siteId: string, rawQuery: string | undefined): void {
     try {
       const site = this.counter.requireSite(siteId);
-      const path = this.path(rawQuery);
-      const cached = this.cache.peek(site, path);
+      const ask = this.ask(site, rawQuery);
+      const cached = this.cache.peek(site, ask);
       if (cached) sendCounts(res, cached);
-      else this.cache.get(site, path).then((fresh) => sendCounts(res, fresh), (error: unknown) => this.fail(res, error));
+      else this.cache.get(site, ask).then((fresh) => sendCounts(res, fresh), (error: unknown) => this.fail(res, error));
     } catch (error) {
       this.fail(res, error);
     }
@@ -59,14 +60,17 @@ export class Reads {
     }
   }
 
-  /** The `path` query parameter, normalised; undefined when absent. */
-  private path(rawQuery: string | undefined): string | undefined {
+  /** The `path` parameters as page keys: one gets `page`, several `pages`; none, the site only. */
+  private ask(site: Site, rawQuery: string | undefined): PageAsk {
     if (rawQuery === undefined || !rawQuery.includes('path=')) return undefined;
-    const raw = new URLSearchParams(rawQuery).get('path');
-    if (raw === null) return undefined;
-    const path = normalisePath(raw);
-    if (path === undefined) throw new FootfallError('invalid_query', 'path must start with / and be at most 2048 characters.');
-    return path;
+    const raw = new URLSearchParams(rawQuery).getAll('path');
+    if (raw.length > MAX_ASKED_PATHS) throw new FootfallError('invalid_query', `Ask for at most ${MAX_ASKED_PATHS} paths at once.`);
+    const paths = raw.map((value) => {
+      const path = readPath(value, site.pageQuery);
+      if (path === undefined) throw new FootfallError('invalid_query', `path must start with / and be at most ${MAX_URL_LENGTH} characters.`);
+      return path;
+    });
+    return paths.length === 0 ? undefined : paths.length === 1 ? paths[0] : paths;
   }
 
   private fail(res: ServerResponse, error: unknown): void {

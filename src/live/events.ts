@@ -8,8 +8,10 @@ import type { ErrorCode } from '../errors.js';
 /** What a widget sends when it connects (`io(url, { auth })`). */
 export interface LiveAuth {
   site: string;
-  /** The page's path, for `page.views`. */
+  /** One page's path: the pushes carry `page`, its all-time views. */
   path?: string;
+  /** Up to 50 paths (a listing page's counts): the pushes carry `pages`, in this order. */
+  paths?: string[];
 }
 
 export interface ServerToClientEvents {
@@ -35,6 +37,7 @@ export type LiveRefusal = Extract<ErrorCode, 'origin_not_allowed' | 'unknown_sit
 
 export interface SocketData {
   site: string;
-  path?: string;
+  /** The pages the connection follows, as page keys (see counts-cache.ts PageAsk). */
+  ask: undefined | string | readonly string[];
   onlineId?: string;
 }

@@ -9,8 +9,9 @@ import type { Config } from '../config/config.js';
 import type { Admissions } from '../counting/admission.js';
 import type { ClientAddress } from '../counting/client-address.js';
 import type { Counter } from '../counting/counter.js';
-import type { CountsCache } from '../counting/counts-cache.js';
-import { normalisePath } from '../counting/page-path.js';
+import { MAX_ASKED_PATHS, type CountsCache, type PageAsk } from '../counting/counts-cache.js';
+import { readPath } from '../counting/page-path.js';
+import type { Site } from '../counting/site.js';
 import { liveRefusal } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
@@ -18,7 +19,7 @@ import { ConnectionGuard, disconnectFlooders, requireSessionOrigin } from './con
 import type { ClientToServerEvents, ServerToClientEvents, SocketData } from './events.js';
 import { attachOpsNamespace } from './ops-namespace.js';
 import { Presence } from './presence.js';
-import { PushScheduler, pageRoom, siteRoom } from './push-scheduler.js';
+import { PushScheduler, roomOf } from './push-scheduler.js';
 
 export interface LiveDependencies {
   counter: Counter;
@@ -37,8 +38,22 @@ export interface Live {
   close(): Promise<void>;
 }
 
-/** Live clients send nothing but the handshake; a few KB is plenty. */
-const MAX_MESSAGE_BYTES = 4096;
+/** Live clients send nothing but the handshake: up to 50 paths, 16 KiB in all (documented). */
+const MAX_MESSAGE_BYTES = 16 * 1024;
+
+/**
+ * The pages a handshake asks about, as page keys: `auth.paths` (up to 50) wins over
+ * `auth.path`; a path that is not one is left out, as a reader's `?path=` is refused.
+ */
+function askOf(site: Site, auth: { path?: unknown; paths?: unknown }): PageAsk | Error {
+  if (auth.paths !== undefined) {
+    if (!Array.isArray(auth.paths) || auth.paths.length > MAX_ASKED_PATHS || !auth.paths.every((path) => typeof path === 'string')) {
+      return liveRefusal('invalid_auth', `auth.paths must be a list of at most ${MAX_ASKED_PATHS} paths.`);
+    }
+    return (auth.paths as string[]).map((path) => readPath(path, site.pageQuery)).filter((path): path is string => path !== undefined);
+  }
+  return typeof auth.path === 'string' ? readPath(auth.path, site.pageQuery) : undefined;
+}
 
 /** Attaches Socket.IO to `httpServer`; resolves once change notices of every instance arrive. */
 export async function attachLive(httpServer: HttpServer, deps: LiveDependencies): Promise<Live> {
@@ -70,16 +85,17 @@ export async function attachLive(httpServer: HttpServer, deps: LiveDependencies)
   });
 
   io.use(async (socket, next) => {
-    const auth = socket.handshake.auth as { site?: unknown; path?: unknown };
+    const auth = socket.handshake.auth as { site?: unknown; path?: unknown; paths?: unknown };
     if (typeof auth.site !== 'string') return next(liveRefusal('invalid_auth'));
     const admitted = deps.admissions.admit({ kind: 'live', site: auth.site, origin: socket.handshake.headers.origin, request: socket.request });
     if (admitted.verdict === 'refused') return next(liveRefusal(admitted.error.code, admitted.error.message));
     const { site, visitor } = admitted;
-    const path = typeof auth.path === 'string' ? normalisePath(auth.path) : undefined;
+    const ask = askOf(site, auth);
+    if (ask instanceof Error) return next(ask);
     try {
       const onlineId = await counter.onlineId(site, visitor);
       if (!guard.admit(visitor.ip)) return next(liveRefusal('too_many_connections'));
-      socket.data = { site: site.id, path, onlineId };
+      socket.data = { site: site.id, ask, onlineId };
       next();
     } catch (error) {
       log.warn({ err: error, site: site.id }, 'live connection refused: store not answering');
@@ -88,15 +104,16 @@ export async function attachLive(httpServer: HttpServer, deps: LiveDependencies)
   });
 
   io.on('connection', (socket) => {
-    const { site, path, onlineId } = socket.data;
+    const { site, ask, onlineId } = socket.data;
+    const room = roomOf(site, ask);
     deps.metrics.liveConnections.inc();
     disconnectFlooders(socket);
-    void socket.join(path === undefined ? siteRoom(site) : pageRoom(site, path));
-    scheduler.join(site, path);
+    void socket.join(room);
+    scheduler.join(site, room, ask);
     if (onlineId !== undefined) presence.add(site, onlineId);
     const known = counter.site(site);
     if (known) {
-      deps.cache.get(known, path).then(
+      deps.cache.get(known, ask).then(
         ({ counts }) => socket.emit('counts', counts),
         (error: unknown) => log.warn({ err: error, site }, 'could not read counts for a new connection'),
       );
@@ -104,7 +121,7 @@ export async function attachLive(httpServer: HttpServer, deps: LiveDependencies)
     socket.on('disconnect', () => {
       guard.release(deps.clientAddress(socket.request));
       deps.metrics.liveConnections.dec();
-      scheduler.leave(site, path);
+      scheduler.leave(site, room);
       if (onlineId !== undefined) presence.remove(site, onlineId);
     });
   });

@@ -1,13 +1,14 @@
 /**
  * Pushes `counts` to open widgets: once per push interval at most, per site, and only when a
- * figure changed. One store read per site per interval whatever the number of sockets (all the
- * site's page paths in that one read), and none for sites without connections here.
+ * figure changed. One store read per site per interval whatever the number of sockets — every
+ * page any of its sockets follows is in that one read — and none for sites without
+ * connections here. Sockets asking the same question share a room.
  */
+import { createHash } from 'node:crypto';
 import type { Server } from 'socket.io';
 import type { Counter } from '../counting/counter.js';
-import type { CountsCache } from '../counting/counts-cache.js';
+import { answer, pathsOf, type CountsCache, type PageAsk } from '../counting/counts-cache.js';
 import type { CountsPayload } from '../counting/counts-payload.js';
-import { withPage } from '../counting/counts-reader.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { broadcast } from './broadcast.js';
@@ -15,16 +16,19 @@ import type { ClientToServerEvents, ServerToClientEvents, SocketData } from './e
 
 type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
+interface RoomWatch {
+  ask: PageAsk;
+  sockets: number;
+  /** Figures last pushed there. */
+  pushed?: string;
+}
+
 interface SiteWatch {
-  /** Connections without a path, in the site room. */
-  plain: number;
-  /** Path → connections in that page's room. */
-  paths: Map<string, number>;
+  /** Room → the question its sockets ask. */
+  rooms: Map<string, RoomWatch>;
   /** A change notice arrived since the last read. */
   dirty: boolean;
   lastRead: number;
-  /** Room → figures last pushed there. */
-  pushed: Map<string, string>;
   /** A push due as soon as the interval since the last read allows. */
   timer?: NodeJS.Timeout;
 }
@@ -32,17 +36,18 @@ interface SiteWatch {
 /** Online figures fall without any hit, so a watched site is re-read at least this often. */
 const MIN_REFRESH_MS = 2_000;
 
-export function siteRoom(site: string): string {
-  return `s:${site}`;
-}
-
-export function pageRoom(site: string, path: string): string {
-  return `p:${site}\n${path}`;
+/** The room of the sockets of `site` that ask `ask`. */
+export function roomOf(site: string, ask: PageAsk): string {
+  if (ask === undefined) return `s:${site}`;
+  if (typeof ask === 'string') return `p:${site}\n${ask}`;
+  // A list of 50 paths would make a long name: its digest stands for it.
+  return `q:${site}\n${createHash('sha256').update(ask.join('\n')).digest('base64url')}`;
 }
 
 /** The figures of a payload without its timestamp: equal when nothing a widget shows changed. */
 function figuresOf(counts: CountsPayload): string {
-  return JSON.stringify([counts.online, counts.today, counts.week, counts.total, counts.page]);
+  const { at: _at, ...figures } = counts;
+  return JSON.stringify(figures);
 }
 
 export interface PushSchedulerOptions {
@@ -68,27 +73,23 @@ export class PushScheduler {
     this.refreshMs = Math.max(MIN_REFRESH_MS, 5 * options.intervalMs);
   }
 
-  join(site: string, path: string | undefined): void {
+  /** A socket of `site` asking `ask` joined `room`. */
+  join(site: string, room: string, ask: PageAsk): void {
     let watch = this.watched.get(site);
-    if (!watch) this.watched.set(site, (watch = { plain: 0, paths: new Map(), dirty: true, lastRead: 0, pushed: new Map() }));
-    if (path === undefined) watch.plain += 1;
-    else watch.paths.set(path, (watch.paths.get(path) ?? 0) + 1);
+    if (!watch) this.watched.set(site, (watch = { rooms: new Map(), dirty: true, lastRead: 0 }));
+    let members = watch.rooms.get(room);
+    if (!members) watch.rooms.set(room, (members = { ask, sockets: 0 }));
+    members.sockets += 1;
     watch.dirty = true;
   }
 
-  leave(site: string, path: string | undefined): void {
+  leave(site: string, room: string): void {
     const watch = this.watched.get(site);
-    if (!watch) return;
-    if (path === undefined) watch.plain -= 1;
-    else {
-      const n = (watch.paths.get(path) ?? 0) - 1;
-      if (n > 0) watch.paths.set(path, n);
-      else {
-        watch.paths.delete(path);
-        watch.pushed.delete(pageRoom(site, path));
-      }
-    }
-    if (watch.plain <= 0 && watch.paths.size === 0) {
+    const members = watch?.rooms.get(room);
+    if (!watch || !members) return;
+    members.sockets -= 1;
+    if (members.sockets <= 0) watch.rooms.delete(room);
+    if (watch.rooms.size === 0) {
       clearTimeout(watch.timer);
       this.watched.delete(site);
     } else watch.dirty = true;
@@ -139,7 +140,8 @@ export class PushScheduler {
     if (!site) return;
     watch.dirty = false;
     watch.lastRead = now;
-    const paths = [...watch.paths.keys()];
+    const rooms = [...watch.rooms];
+    const paths = [...new Set(rooms.flatMap(([, room]) => pathsOf(room.ask)))];
     let read;
     try {
       read = await this.options.counter.readCounts(site, paths);
@@ -151,16 +153,19 @@ export class PushScheduler {
       return;
     }
     this.failing = false;
-    this.options.cache.put(site, read, paths);
-    if (watch.plain > 0) this.emit(watch, siteRoom(siteId), read.counts);
-    paths.forEach((path, i) => this.emit(watch, pageRoom(siteId, path), withPage(read.counts, path, read.pages[i] ?? 0)));
+    const asks = rooms.map(([, room]) => room.ask);
+    this.options.cache.put(site, read, paths, asks);
+    const views = new Map(paths.map((path, i) => [path, read.pages[i] ?? 0]));
+    for (const [name, room] of rooms) {
+      this.emit(room, name, answer(read.counts, room.ask, pathsOf(room.ask).map((path) => views.get(path) ?? 0)));
+    }
   }
 
-  private emit(watch: SiteWatch, room: string, counts: CountsPayload): void {
+  private emit(room: RoomWatch, name: string, counts: CountsPayload): void {
     const figures = figuresOf(counts);
-    if (watch.pushed.get(room) === figures) return;
-    watch.pushed.set(room, figures);
-    void broadcast(this.options.io as unknown as Server, room, (target) => target.emit('counts', counts));
+    if (room.pushed === figures) return;
+    room.pushed = figures;
+    void broadcast(this.options.io as unknown as Server, name, (target) => target.emit('counts', counts));
     this.options.metrics.pushes.inc();
   }
 }

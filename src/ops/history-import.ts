@@ -9,7 +9,8 @@ import type { Site } from '../counting/site.js';
 import { FootfallError } from '../errors.js';
 import type { AuditTrail } from './audit-trail.js';
 import type { Figures } from '../store/store.js';
-import { describeProblems, parseHistoryCsv, type HistoryRow } from './history-csv.js';
+import { describeProblems } from './csv-rows.js';
+import { parseHistoryCsv, type HistoryRow } from './history-csv.js';
 
 export interface HistoryChange {
   date: string;

@@ -1,7 +1,8 @@
 /**
  * The SiteDump as it arrives from a dump file: every field checked (zod at the edge), sketches
  * decoded once to prove they are Redis HyperLogLogs, so a bad line is refused before any store
- * is touched.
+ * is touched. A dump of footfall 0.1 (format version 1) has no months, years, candidate paths
+ * or page baselines: those fields default to none, and its all-time paths are earned ones.
  */
 import { z } from 'zod';
 import { siteSchema } from '../counting/site.js';
@@ -35,10 +36,27 @@ const day = z.object({
   sketchUntil: time.optional(),
 });
 
+const none = { views: 0, visitors: 0 };
+
+const period = z.object({
+  kind: z.enum(['month', 'year']),
+  label: z.string().regex(/^\d{4}(-\d{2})?$/, { message: 'must be a month YYYY-MM or a year YYYY' }),
+  views: count,
+  visitors: count,
+  imported: figures.default(none),
+  keepUntil: time,
+  sketch: sketch.optional(),
+  sketchUntil: time.optional(),
+});
+
+const candidate = z.object({ path: z.string(), views: count, earner: z.string().max(64), seen: time });
+
 export const siteDumpSchema = z.object({
   site: siteSchema,
   days: z.array(day),
-  weeks: z.array(z.object({ label: z.string().min(1), views: count, sketch, keepUntil: time })),
-  total: z.object({ views: count, sketch: sketch.optional(), paths, lastHit: time, imported: figures }),
+  weeks: z.array(z.object({ label: z.string().min(1), views: count, imported: figures.default(none), sketch, keepUntil: time })),
+  periods: z.array(period).default([]),
+  total: z.object({ views: count, sketch: sketch.optional(), paths, candidates: z.array(candidate).default([]), lastHit: time, imported: figures }),
+  pageBaselines: paths.default([]),
   salts: z.array(z.object({ period: z.string().min(1), salt: z.string().min(1), expiresAt: time })),
-}) satisfies z.ZodType<SiteDump>;
+}) satisfies z.ZodType<SiteDump, unknown>;

@@ -1,6 +1,6 @@
 /**
  * Moving every site, setting and figure between stores as NDJSON: a header line
- * `{"format":"footfall-dump","version":1,…}`, then one SiteDump per line. HyperLogLog
+ * `{"format":"footfall-dump","version":2,…}`, then one SiteDump per line. HyperLogLog
  * registers travel as they are, so unique counts carry over exactly. Whole sites move as the
  * stores keep them, so this works on Stores directly: no counting rule applies to a move.
  *
@@ -15,11 +15,12 @@ import type { SiteDump, Store, StoreKind } from '../store/store.js';
 import { siteDumpSchema } from './site-dump-schema.js';
 
 export const DUMP_FORMAT = 'footfall-dump';
-export const DUMP_VERSION = 1;
+/** Written by this version; version 1 dumps (without months, years and page slots) still import. */
+export const DUMP_VERSION = 2;
 
 const headerSchema = z.object({
   format: z.literal(DUMP_FORMAT, { message: `must be "${DUMP_FORMAT}": this is not a footfall dump` }),
-  version: z.literal(DUMP_VERSION, { message: `must be ${DUMP_VERSION}: this dump was written by another footfall version` }),
+  version: z.union([z.literal(1), z.literal(DUMP_VERSION)], { message: `must be 1 or ${DUMP_VERSION}: this dump was written by a newer footfall` }),
   exportedAt: z.string().optional(),
   store: z.string().optional(),
   sites: z.number().int().nonnegative().optional(),
@@ -27,7 +28,7 @@ const headerSchema = z.object({
 
 export interface DumpHeader {
   format: typeof DUMP_FORMAT;
-  version: typeof DUMP_VERSION;
+  version: 1 | typeof DUMP_VERSION;
   exportedAt: string;
   /** The kind of store the dump came from, for the reader's information. */
   store: StoreKind;

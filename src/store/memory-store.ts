@@ -6,9 +6,10 @@ import { HyperLogLog } from './hll/hyperloglog.js';
 import { LocalChangeFeed } from './local-change-feed.js';
 import { compareText, topPaths } from './ordering.js';
 import { cappedPath } from './path-cap.js';
+import { countAllTime, type PathSlotTables } from './path-slots.js';
 import { emptyRefused } from './refusals.js';
 import * as S from './store.js';
-import { MAX_AUDIT_ENTRIES, MAX_PATHS_PER_DAY, MAX_PATHS_TOTAL, WRITER_MEMORY_MS } from './store.js';
+import { MAX_AUDIT_ENTRIES, PATH_CANDIDATE_MS, WRITER_MEMORY_MS } from './store.js';
 
 type Figures = S.Figures;
 
@@ -24,20 +25,55 @@ interface Day {
   sketchUntil: number;
 }
 
+interface Week {
+  views: number;
+  sketch: HyperLogLog;
+  imported: Figures;
+  keepUntil: number;
+}
+
+/** A month or a year. */
+interface Period {
+  views: number;
+  /** As last counted: what the period shows once its sketch is dropped. */
+  visitors: number;
+  imported: Figures;
+  keepUntil: number;
+  sketch?: HyperLogLog;
+  sketchUntil: number;
+}
+
+interface Candidate {
+  earner: string;
+  views: number;
+  seen: number;
+}
+
 interface SiteData {
   days: Map<string, Day>;
-  weeks: Map<string, { views: number; sketch: HyperLogLog; keepUntil: number }>;
-  total: { views: number; sketch: HyperLogLog; paths: Map<string, number>; lastHit: number; imported: Figures };
+  weeks: Map<string, Week>;
+  /** `month:2026-11`, `year:2026`. */
+  periods: Map<string, Period>;
+  total: { views: number; sketch: HyperLogLog; lastHit: number; imported: Figures };
+  earned: Map<string, number>;
+  candidates: Map<string, Candidate>;
+  pageBaselines: Map<string, number>;
   online: Map<string, number>;
   salts: Map<string, { salt: string; expiresAt: number }>;
   rate: Map<number, Map<string, number>>;
 }
 
+const zero = (): Figures => ({ views: 0, visitors: 0 });
+
 function emptySiteData(): SiteData {
   return {
     days: new Map(),
     weeks: new Map(),
-    total: { views: 0, sketch: HyperLogLog.create(), paths: new Map(), lastHit: 0, imported: { views: 0, visitors: 0 } },
+    periods: new Map(),
+    total: { views: 0, sketch: HyperLogLog.create(), lastHit: 0, imported: zero() },
+    earned: new Map(),
+    candidates: new Map(),
+    pageBaselines: new Map(),
     online: new Map(),
     salts: new Map(),
     rate: new Map(),
@@ -45,16 +81,19 @@ function emptySiteData(): SiteData {
 }
 
 function emptyDay(keepUntil: number, sketchUntil: number): Day {
-  return {
-    views: 0,
-    visitors: 0,
-    hours: new Array<number>(24).fill(0),
-    paths: new Map(),
-    refused: emptyRefused(),
-    imported: { views: 0, visitors: 0 },
-    keepUntil,
-    sketchUntil,
-  };
+  return { views: 0, visitors: 0, hours: new Array<number>(24).fill(0), paths: new Map(), refused: emptyRefused(), imported: zero(), keepUntil, sketchUntil };
+}
+
+function emptyWeek(keepUntil: number): Week {
+  return { views: 0, sketch: HyperLogLog.create(), imported: zero(), keepUntil };
+}
+
+function emptyPeriod(keepUntil: number, sketchUntil: number): Period {
+  return { views: 0, visitors: 0, imported: zero(), keepUntil, sketchUntil };
+}
+
+function periodKey(kind: 'month' | 'year', label: string): string {
+  return `${kind}:${label}`;
 }
 
 export class MemoryStore implements S.Store {
@@ -111,17 +150,17 @@ export class MemoryStore implements S.Store {
     this.writers.set(writerKey, { seq: batch.seq, until: now + WRITER_MEMORY_MS });
     const data = this.siteData(batch.site);
     const { total } = data;
+    const slots = slotTables(data);
     for (const delta of batch.days) {
       let day = data.days.get(delta.date);
       if (!day) data.days.set(delta.date, (day = emptyDay(delta.keepUntil, delta.sketchUntil)));
       day.views += delta.views;
       total.views += delta.views;
       delta.hours.forEach((views, hour) => (day.hours[hour] = (day.hours[hour] ?? 0) + views));
-      for (const [path, views] of delta.paths) {
-        const dayPath = cappedPath(path, day.paths.has(path), day.paths.size, MAX_PATHS_PER_DAY);
-        day.paths.set(dayPath, (day.paths.get(dayPath) ?? 0) + views);
-        const totalPath = cappedPath(path, total.paths.has(path), total.paths.size, MAX_PATHS_TOTAL);
-        total.paths.set(totalPath, (total.paths.get(totalPath) ?? 0) + views);
+      for (const [path, change] of delta.paths) {
+        const dayPath = cappedPath(path, day.paths.has(path), day.paths.size, batch.pathLimit.day);
+        day.paths.set(dayPath, (day.paths.get(dayPath) ?? 0) + change.views);
+        countAllTime(slots, path, change, batch.pathLimit.total, now);
       }
       for (const [reason, n] of delta.refused) day.refused[reason] += n;
       if (delta.ids.size > 0) {
@@ -137,10 +176,23 @@ export class MemoryStore implements S.Store {
     }
     for (const delta of batch.weeks) {
       let week = data.weeks.get(delta.label);
-      if (!week) data.weeks.set(delta.label, (week = { views: 0, sketch: HyperLogLog.create(), keepUntil: delta.keepUntil }));
+      if (!week) data.weeks.set(delta.label, (week = emptyWeek(delta.keepUntil)));
       week.views += delta.views;
       for (const id of delta.ids) week.sketch.add(id);
       week.keepUntil = Math.max(week.keepUntil, delta.keepUntil);
+    }
+    for (const delta of batch.periods) {
+      const key = periodKey(delta.kind, delta.label);
+      let period = data.periods.get(key);
+      if (!period) data.periods.set(key, (period = emptyPeriod(delta.keepUntil, delta.sketchUntil)));
+      period.views += delta.views;
+      if (delta.ids.size > 0) {
+        period.sketch ??= HyperLogLog.create();
+        for (const id of delta.ids) period.sketch.add(id);
+        period.visitors = period.sketch.count();
+      }
+      period.keepUntil = Math.max(period.keepUntil, delta.keepUntil);
+      period.sketchUntil = Math.max(period.sketchUntil, delta.sketchUntil);
     }
     for (const [id, seen] of batch.online) data.online.set(id, Math.max(seen, data.online.get(id) ?? 0));
     pruneOnline(data.online, batch.onlineSince);
@@ -162,15 +214,21 @@ export class MemoryStore implements S.Store {
     const data = this.data.get(query.site) ?? emptySiteData();
     pruneOnline(data.online, query.onlineSince);
     const day = data.days.get(query.date);
+    const yesterday = data.days.get(query.yesterday);
     const week = data.weeks.get(query.week);
     const { total } = data;
     return {
       online: data.online.size,
       today: { views: day?.views ?? 0, visitors: day ? dayVisitors(day) : 0 },
-      week: { views: week?.views ?? 0, visitors: week?.sketch.count() ?? 0 },
-      total: { views: total.views, visitors: total.sketch.count() },
-      imported: { ...total.imported },
-      pages: query.paths.map((path) => total.paths.get(path) ?? 0),
+      yesterday: { views: yesterday?.views ?? 0, visitors: yesterday ? dayVisitors(yesterday) : 0, imported: { ...(yesterday?.imported ?? zero()) } },
+      week: { views: week?.views ?? 0, visitors: week?.sketch.count() ?? 0, imported: { ...(week?.imported ?? zero()) } },
+      month: periodFigures(data.periods.get(periodKey('month', query.month))),
+      year: periodFigures(data.periods.get(periodKey('year', query.year))),
+      total: { views: total.views, visitors: total.sketch.count(), imported: { ...total.imported } },
+      pages: query.paths.map((path) => ({
+        views: data.earned.get(path) ?? data.candidates.get(path)?.views ?? 0,
+        baseline: data.pageBaselines.get(path) ?? 0,
+      })),
       lastHit: total.lastHit,
     };
   }
@@ -188,8 +246,35 @@ export class MemoryStore implements S.Store {
     return { hours: day ? [...day.hours] : new Array<number>(24).fill(0), refused: { ...(day?.refused ?? emptyRefused()) } };
   }
 
+  async readPeriods(site: string, kind: 'month' | 'year', from: string, to: string): Promise<S.PeriodRecord[]> {
+    const prefix = `${kind}:`;
+    return [...(this.data.get(site)?.periods ?? new Map<string, Period>())]
+      .filter(([key]) => key.startsWith(prefix))
+      .map(([key, period]) => ({ label: key.slice(prefix.length), ...periodFigures(period) }))
+      .filter(({ label }) => label >= from && label <= to)
+      .sort((a, b) => compareText(a.label, b.label));
+  }
+
   async readTopPages(site: string, date: string, limit: number): Promise<S.PathViews[]> {
     return topPaths(this.data.get(site)?.days.get(date)?.paths ?? new Map(), limit);
+  }
+
+  async readPathUsage(site: string, date: string): Promise<S.PathUsage> {
+    const data = this.data.get(site);
+    return { today: data?.days.get(date)?.paths.size ?? 0, earned: data?.earned.size ?? 0, candidates: data?.candidates.size ?? 0 };
+  }
+
+  async setPageBaselines(site: string, pages: S.PathViews[]): Promise<void> {
+    const baselines = this.siteData(site).pageBaselines;
+    for (const { path, views } of pages) {
+      if (views > 0) baselines.set(path, views);
+      else baselines.delete(path);
+    }
+  }
+
+  async readPageBaselines(site: string, paths: string[]): Promise<number[]> {
+    const baselines = this.data.get(site)?.pageBaselines;
+    return paths.map((path) => baselines?.get(path) ?? 0);
   }
 
   async importHistory(site: string, days: S.ImportedDay[]): Promise<void> {
@@ -197,10 +282,26 @@ export class MemoryStore implements S.Store {
     for (const imported of days) {
       let day = data.days.get(imported.date);
       if (!day) data.days.set(imported.date, (day = emptyDay(imported.keepUntil, 0)));
-      data.total.imported.views += imported.views - day.imported.views;
-      data.total.imported.visitors += imported.visitors - day.imported.visitors;
+      const change = { views: imported.views - day.imported.views, visitors: imported.visitors - day.imported.visitors };
       day.imported = { views: imported.views, visitors: imported.visitors };
       day.keepUntil = Math.max(day.keepUntil, imported.keepUntil);
+      addTo(data.total.imported, change);
+      if (change.views === 0 && change.visitors === 0) continue;
+      // A period whose time has passed is not written: it would be pruned at once.
+      if (imported.week.keepUntil > this.clock()) {
+        let week = data.weeks.get(imported.week.label);
+        if (!week) data.weeks.set(imported.week.label, (week = emptyWeek(imported.week.keepUntil)));
+        addTo(week.imported, change);
+        week.keepUntil = Math.max(week.keepUntil, imported.week.keepUntil);
+      }
+      for (const [kind, ref] of [['month', imported.month], ['year', imported.year]] as const) {
+        if (ref.keepUntil <= this.clock()) continue;
+        const key = periodKey(kind, ref.label);
+        let period = data.periods.get(key);
+        if (!period) data.periods.set(key, (period = emptyPeriod(ref.keepUntil, 0)));
+        addTo(period.imported, change);
+        period.keepUntil = Math.max(period.keepUntil, ref.keepUntil);
+      }
     }
   }
 
@@ -222,14 +323,25 @@ export class MemoryStore implements S.Store {
         keepUntil: day.keepUntil,
         ...(day.sketch ? { sketch: day.sketch.toBase64(), sketchUntil: day.sketchUntil } : {}),
       })),
-      weeks: [...data.weeks].map(([label, week]) => ({ label, views: week.views, sketch: week.sketch.toBase64(), keepUntil: week.keepUntil })),
+      weeks: [...data.weeks].map(([label, week]) => ({ label, views: week.views, imported: { ...week.imported }, sketch: week.sketch.toBase64(), keepUntil: week.keepUntil })),
+      periods: [...data.periods].map(([key, period]) => ({
+        kind: key.startsWith('month:') ? ('month' as const) : ('year' as const),
+        label: key.slice(key.indexOf(':') + 1),
+        views: period.views,
+        visitors: period.sketch ? period.sketch.count() : period.visitors,
+        imported: { ...period.imported },
+        keepUntil: period.keepUntil,
+        ...(period.sketch ? { sketch: period.sketch.toBase64(), sketchUntil: period.sketchUntil } : {}),
+      })),
       total: {
         views: data.total.views,
         sketch: data.total.sketch.toBase64(),
-        paths: [...data.total.paths],
+        paths: [...data.earned],
+        candidates: [...data.candidates].map(([path, candidate]) => ({ path, ...candidate })),
         lastHit: data.total.lastHit,
         imported: { ...data.total.imported },
       },
+      pageBaselines: [...data.pageBaselines],
       salts: [...data.salts]
         .filter(([, salt]) => salt.expiresAt > now)
         .map(([period, salt]) => ({ period, salt: salt.salt, expiresAt: salt.expiresAt })),
@@ -252,15 +364,27 @@ export class MemoryStore implements S.Store {
       });
     }
     for (const week of dump.weeks) {
-      data.weeks.set(week.label, { views: week.views, sketch: HyperLogLog.fromBase64(week.sketch), keepUntil: week.keepUntil });
+      data.weeks.set(week.label, { views: week.views, sketch: HyperLogLog.fromBase64(week.sketch), imported: { ...week.imported }, keepUntil: week.keepUntil });
+    }
+    for (const period of dump.periods) {
+      data.periods.set(periodKey(period.kind, period.label), {
+        views: period.views,
+        visitors: period.visitors,
+        imported: { ...period.imported },
+        keepUntil: period.keepUntil,
+        sketch: period.sketch === undefined ? undefined : HyperLogLog.fromBase64(period.sketch),
+        sketchUntil: period.sketchUntil ?? 0,
+      });
     }
     data.total = {
       views: dump.total.views,
       sketch: dump.total.sketch === undefined ? HyperLogLog.create() : HyperLogLog.fromBase64(dump.total.sketch),
-      paths: new Map(dump.total.paths),
       lastHit: dump.total.lastHit,
       imported: { ...dump.total.imported },
     };
+    data.earned = new Map(dump.total.paths);
+    for (const { path, earner, views, seen } of dump.total.candidates) data.candidates.set(path, { earner, views, seen });
+    data.pageBaselines = new Map(dump.pageBaselines);
     for (const salt of dump.salts) data.salts.set(salt.period, { salt: salt.salt, expiresAt: salt.expiresAt });
     this.sites.set(dump.site.id, structuredClone(dump.site));
     this.data.set(dump.site.id, data);
@@ -283,6 +407,11 @@ export class MemoryStore implements S.Store {
         else if (day.sketch && day.sketchUntil <= now) day.sketch = undefined;
       }
       for (const [label, week] of data.weeks) if (week.keepUntil <= now) data.weeks.delete(label);
+      for (const [key, period] of data.periods) {
+        if (period.keepUntil <= now) data.periods.delete(key);
+        else if (period.sketch && period.sketchUntil <= now) period.sketch = undefined;
+      }
+      for (const [path, candidate] of data.candidates) if (candidate.seen <= now - PATH_CANDIDATE_MS) data.candidates.delete(path);
       for (const [period, salt] of data.salts) if (salt.expiresAt <= now) data.salts.delete(period);
       const minute = Math.floor(now / 60_000);
       for (const stored of data.rate.keys()) if (stored < minute - 1) data.rate.delete(stored);
@@ -307,8 +436,47 @@ export class MemoryStore implements S.Store {
   }
 }
 
+/** The site's all-time path maps as path-slots.ts works on them. */
+function slotTables(data: SiteData): PathSlotTables {
+  return {
+    addToEarned: (path, views) => {
+      const earned = data.earned.get(path);
+      if (earned !== undefined) data.earned.set(path, earned + views);
+      return earned !== undefined;
+    },
+    earnedCount: () => data.earned.size,
+    earn: (path, views) => data.earned.set(path, views),
+    candidate: (path) => data.candidates.get(path),
+    candidateCount: () => data.candidates.size,
+    addCandidate: (path, earner, views, seen) => data.candidates.set(path, { earner, views, seen }),
+    updateCandidate: (path, views, seen) => {
+      const candidate = data.candidates.get(path);
+      if (candidate) Object.assign(candidate, { views, seen });
+    },
+    removeCandidate: (path) => data.candidates.delete(path),
+    evictOldestCandidate: () => {
+      // The order every backend evicts in: last view, then path (candidates of one batch share their time).
+      let oldest: [string, Candidate] | undefined;
+      for (const entry of data.candidates) {
+        if (!oldest || entry[1].seen < oldest[1].seen || (entry[1].seen === oldest[1].seen && compareText(entry[0], oldest[0]) < 0)) oldest = entry;
+      }
+      if (oldest) data.candidates.delete(oldest[0]);
+    },
+  };
+}
+
 function dayVisitors(day: Day): number {
   return day.sketch ? day.sketch.count() : day.visitors;
+}
+
+function periodFigures(period: Period | undefined): S.PeriodFigures {
+  if (!period) return { views: 0, visitors: 0, imported: zero() };
+  return { views: period.views, visitors: period.sketch ? period.sketch.count() : period.visitors, imported: { ...period.imported } };
+}
+
+function addTo(figures: Figures, change: Figures): void {
+  figures.views += change.views;
+  figures.visitors += change.visitors;
 }
 
 function pruneOnline(online: Map<string, number>, since: number): void {

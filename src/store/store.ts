@@ -20,6 +20,16 @@ export interface SiteRecord {
 /** Why a hit was refused; counted per day so operators can see what is filtered. */
 export type RefusalReason = 'bot' | 'origin' | 'rate_limit' | 'invalid';
 
+/** Views of one path in one batch, and who viewed it, for the path's all-time slot. */
+export interface PathDelta {
+  views: number;
+  /**
+   * Up to two distinct earner digests among the viewers: a path earns a permanent all-time slot
+   * once two different earners viewed it (see PATH_CANDIDATE_MS). Empty for untracked views.
+   */
+  earners: string[];
+}
+
 /** What one batch adds to one local day of a site. */
 export interface DayDelta {
   /** Local date, `YYYY-MM-DD`. */
@@ -27,8 +37,8 @@ export interface DayDelta {
   views: number;
   /** Views by local hour (index 0–23); hours without views may be absent or 0. */
   hours: number[];
-  /** Views by path (query and fragment removed). */
-  paths: Map<string, number>;
+  /** Views by page key (src/counting/page-path.ts). */
+  paths: Map<string, PathDelta>;
   /** Day ids seen; they feed the day's and the all-time HyperLogLog. */
   ids: Set<string>;
   /** Refused hits by reason. */
@@ -47,6 +57,20 @@ export interface WeekDelta {
   ids: Set<string>;
   /** Epoch ms after which the week's figures may be dropped. */
   keepUntil: number;
+}
+
+/** What one batch adds to one local month or year of a site. */
+export interface PeriodDelta {
+  kind: 'month' | 'year';
+  /** `2026-11` or `2026`. */
+  label: string;
+  views: number;
+  /** Month (or year) ids seen: their own HyperLogLog, true uniques of the period. */
+  ids: Set<string>;
+  /** Epoch ms after which the period's figures may be dropped. */
+  keepUntil: number;
+  /** Epoch ms after which its HyperLogLog may be dropped (its count is kept as a figure). */
+  sketchUntil: number;
 }
 
 /** Counted views of one visitor within one clock minute, for the per-visitor rate limit. */
@@ -69,6 +93,9 @@ export interface SiteBatch {
   site: string;
   days: DayDelta[];
   weeks: WeekDelta[];
+  periods: PeriodDelta[];
+  /** The site's path caps (its `pathLimit` setting) the batch is counted under. */
+  pathLimit: PathLimit;
   /** Online id → last seen (epoch ms). */
   online: Map<string, number>;
   /** Online entries last seen before this (epoch ms) are pruned. */
@@ -81,10 +108,20 @@ export interface SiteBatch {
 /** Per-visitor totals for the minutes a batch touched, after the batch was applied. */
 export type RateTotals = Array<{ minute: number; totals: Map<string, number> }>;
 
+/** Most distinct paths per local day, and with an all-time slot (earned or candidate, each). */
+export interface PathLimit {
+  day: number;
+  total: number;
+}
+
 export interface CountsQuery {
   site: string;
   date: string;
+  /** The local date before `date`. */
+  yesterday: string;
   week: string;
+  month: string;
+  year: string;
   /** Paths whose all-time views are wanted, in the order of `StoredFigures.pages`. */
   paths: string[];
   /** Online entries last seen before this (epoch ms) are not counted (and may be pruned). */
@@ -96,22 +133,44 @@ export interface Figures {
   visitors: number;
 }
 
+/** A period's figures as stored: what footfall counted, and apart from it what was imported. */
+export interface PeriodFigures extends Figures {
+  imported: Figures;
+}
+
 /**
- * A site's figures as stored: what was counted, and apart from it what was imported. The
- * site's baseline and imported history are added above the store (counts-reader.ts).
+ * A site's figures as stored. The site's baseline, page baselines and imported history are
+ * added above the store (counts-reader.ts); today cannot be imported, so it has no part of it.
  */
 export interface StoredFigures {
   online: number;
   today: Figures;
-  week: Figures;
-  /** Counted all-time figures, imported history not included. */
-  total: Figures;
-  /** All-time sums of imported history. */
-  imported: Figures;
-  /** All-time views of `CountsQuery.paths`, same order. */
-  pages: number[];
+  yesterday: PeriodFigures;
+  week: PeriodFigures;
+  month: PeriodFigures;
+  year: PeriodFigures;
+  total: PeriodFigures;
+  /** Each of `CountsQuery.paths`, same order: counted all-time views and the page's baseline. */
+  pages: PageFigures[];
   /** Epoch ms of the last counted hit, 0 if none. */
   lastHit: number;
+}
+
+export interface PageFigures {
+  /** Views counted while the path held an all-time slot (earned or candidate). */
+  views: number;
+  /** The page's imported baseline (0 if none). */
+  baseline: number;
+}
+
+/** How many paths a site keeps, against its caps. */
+export interface PathUsage {
+  /** Distinct paths of the local day (the day's own `(other)` included). */
+  today: number;
+  /** Paths that earned a permanent all-time slot. */
+  earned: number;
+  /** Paths counted all-time while they wait for a second earner. */
+  candidates: number;
 }
 
 /** One stored day. Imported figures (from an old counter) are kept apart from counted ones. */
@@ -120,6 +179,11 @@ export interface DayRecord {
   views: number;
   visitors: number;
   imported: Figures;
+}
+
+/** One stored month or year. */
+export interface PeriodRecord extends PeriodFigures {
+  label: string;
 }
 
 export interface DayDetail {
@@ -143,12 +207,24 @@ export interface AuditEntry {
   after: unknown;
 }
 
-/** Imported history of one day: replaces what an earlier import gave that day. */
+/**
+ * Imported history of one day: replaces what an earlier import gave that day. The week, month
+ * and year it falls in (by the site's calendar) take the difference into their imported sums.
+ */
 export interface ImportedDay {
   date: string;
   views: number;
   visitors: number;
   /** Epoch ms after which the day may be dropped. */
+  keepUntil: number;
+  week: PeriodKey;
+  month: PeriodKey;
+  year: PeriodKey;
+}
+
+/** A week, month or year by label, and how long its figures are kept. */
+export interface PeriodKey {
+  label: string;
   keepUntil: number;
 }
 
@@ -172,12 +248,44 @@ export interface DayDump {
   sketchUntil?: number;
 }
 
+export interface PeriodDump {
+  kind: 'month' | 'year';
+  label: string;
+  views: number;
+  /** The period's visitors as last counted; the sketch, while kept, gives the same number. */
+  visitors: number;
+  imported: Figures;
+  keepUntil: number;
+  sketch?: Sketch;
+  sketchUntil?: number;
+}
+
+/** A path counted all-time while it waits for a second earner. */
+export interface CandidateDump {
+  path: string;
+  views: number;
+  earner: string;
+  /** Epoch ms of its last view: it is dropped PATH_CANDIDATE_MS after. */
+  seen: number;
+}
+
 export interface SiteDump {
   site: SiteRecord;
   days: DayDump[];
-  weeks: Array<{ label: string; views: number; sketch: Sketch; keepUntil: number }>;
+  weeks: Array<{ label: string; views: number; imported: Figures; sketch: Sketch; keepUntil: number }>;
+  periods: PeriodDump[];
   /** All-time: counted views (imported ones are in `imported`), the sketch of every day id. */
-  total: { views: number; sketch?: Sketch; paths: Array<[string, number]>; lastHit: number; imported: Figures };
+  total: {
+    views: number;
+    sketch?: Sketch;
+    /** Paths with an earned slot and their views. */
+    paths: Array<[string, number]>;
+    candidates: CandidateDump[];
+    lastHit: number;
+    imported: Figures;
+  };
+  /** Page baselines: path → views an old counter had. */
+  pageBaselines: Array<[string, number]>;
   salts: Array<{ period: string; salt: string; expiresAt: number }>;
 }
 
@@ -242,7 +350,16 @@ export interface Store {
   /** Stored days between `from` and `to` inclusive (local dates); days never written are absent. */
   readHistory(site: string, from: string, to: string): Promise<DayRecord[]>;
   readDayDetail(site: string, date: string): Promise<DayDetail>;
+  /** Stored months (`2026-11`) or years (`2026`) between `from` and `to` inclusive, by label. */
+  readPeriods(site: string, kind: 'month' | 'year', from: string, to: string): Promise<PeriodRecord[]>;
   readTopPages(site: string, date: string, limit: number): Promise<PathViews[]>;
+  /** How many paths the site keeps today and all-time. */
+  readPathUsage(site: string, date: string): Promise<PathUsage>;
+
+  /** Sets each listed page's baseline (0 removes it); other pages keep theirs. */
+  setPageBaselines(site: string, pages: PathViews[]): Promise<void>;
+  /** The baselines of `paths`, same order (0 where none). */
+  readPageBaselines(site: string, paths: string[]): Promise<number[]>;
 
   /**
    * Sets imported history per day: a day imported again replaces its earlier import, so the
@@ -271,10 +388,12 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** Most distinct paths kept per site all-time and per day; further paths count under OTHER_PATH. */
-export const MAX_PATHS_TOTAL = 10_000;
-export const MAX_PATHS_PER_DAY = 2_000;
+/** Views past a path cap count under this path. */
 export const OTHER_PATH = '(other)';
+/** A path waiting for its second earner keeps its all-time slot this long after its last view. */
+export const PATH_CANDIDATE_MS = 30 * 24 * 3600_000;
+/** Earner digests are kept this short: enough to tell two apart, too short to link to anyone. */
+export const EARNER_LENGTH = 8;
 /** Audit entries kept, newest first. */
 export const MAX_AUDIT_ENTRIES = 10_000;
 /** How long a writer's last applied seq is remembered after its last batch. */

@@ -15,6 +15,7 @@ import { connectClient } from '../support/live-client.js';
 import { startRedis, type RedisProcess } from '../support/redis-server.js';
 import { failedStart, startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { BROWSER_UA, SITE_ORIGIN, postHit } from '../support/server.js';
+import { countsQuery } from '../support/store-shapes.js';
 
 const SITE = 'long-huu';
 
@@ -24,7 +25,7 @@ async function storedViews(storeUrl: string): Promise<number> {
   if (typeof parsed === 'string') throw new Error(parsed);
   const store = await createStore(parsed, { log: createLogger('silent') });
   try {
-    const raw = await store.readFigures({ site: SITE, date: '1970-01-01', week: '1970-W01', paths: [], onlineSince: 0 });
+    const raw = await store.readFigures(countsQuery(SITE, '1970-01-01'));
     return raw.total.views;
   } finally {
     await store.close();

@@ -12,6 +12,8 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { endOfDate, localInstant, startOfDate, weekOf } from '../../src/counting/calendar.js';
+import { PeriodCalculator } from '../../src/counting/periods.js';
+import { siteSchema } from '../../src/counting/site.js';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -256,6 +258,29 @@ describe('fuzz: the calendar in every zone, 1970–2100', () => {
     assert.equal(length('2011-12-30', 'Pacific/Apia'), 0);
     assert.equal(localInstant(Date.parse('2011-12-30T10:00:00Z'), 'Pacific/Apia').date, '2011-12-31');
     assert.equal(length('1994-12-31', 'Pacific/Kiritimati'), 0);
+  });
+
+  it('puts every instant in the month and year of its local date, each ending at the exact local midnight that starts the next', () => {
+    const calculator = new PeriodCalculator();
+    fc.assert(
+      fc.property(instants, zones, (at, zone) => {
+        fc.pre(!offQuarterHour(at, zone));
+        const { date } = wall(at, zone);
+        const periods = calculator.at(siteSchema.parse({ id: 'fuzz', timezone: zone }), at);
+        fc.pre(periods.day.date === date);
+        assert.equal(periods.month.label, date.slice(0, 7), `${new Date(at).toISOString()} in ${zone}`);
+        assert.equal(periods.year.label, date.slice(0, 4));
+        for (const [end, label] of [[periods.monthSalt.expiresAt - 2 * DAY, periods.month.label], [periods.yearSalt.expiresAt - 2 * DAY, periods.year.label]] as const) {
+          const where = `${label} in ${zone} ends ${new Date(end).toISOString()}`;
+          assert.ok(end > at, where);
+          fc.pre(!offQuarterHour(end, zone));
+          // The first instant after the period is on a later date, outside it; the one before is inside it.
+          assert.ok(!wall(end, zone).date.startsWith(label) && wall(end, zone).date > date, where);
+          assert.ok(wall(end - 1, zone).date.startsWith(label), where);
+        }
+      }),
+      RUNS,
+    );
   });
 
   it('puts every date in a week that starts 0–6 days before it on the site\'s week start, labelled as ISO or by its start', () => {

@@ -54,6 +54,8 @@ describe('admin API', () => {
       timezone: 'Asia/Ho_Chi_Minh',
       weekStart: 1,
       baseline: { views: 0, visitors: 0 },
+      pageQuery: [],
+      pathLimit: { day: 2000, total: 10000 },
     });
     const updated = await admin('/sites/truong-thcs', { method: 'PUT', body: JSON.stringify({ baseline: { views: 120_000, visitors: 30_000 } }) });
     assert.equal(updated.status, 200);
@@ -74,6 +76,9 @@ describe('admin API', () => {
       [{ origins: ['not an origin'] }, /origins\.0/],
       [{ origins: ['https://a.example/path'] }, /origins\.0/],
       [{ baseline: { views: -1 } }, /baseline\.views/],
+      [{ pageQuery: ['id', 'id'] }, /pageQuery/],
+      [{ pageQuery: ['a b'] }, /pageQuery\.0/],
+      [{ pathLimit: { day: 5 } }, /pathLimit\.day/],
       [{ colour: 'red' }, /colour/],
     ];
     for (const [body, message] of cases) {

@@ -20,7 +20,7 @@ describe('reads: counts, badge, health', () => {
     assert.equal(response.headers.get('cache-control'), 'public, max-age=1');
     assert.equal(response.headers.get('access-control-allow-origin'), '*');
     const body = (await response.json()) as Record<string, unknown>;
-    assert.deepEqual(Object.keys(body), ['site', 'at', 'timezone', 'online', 'today', 'week', 'total']);
+    assert.deepEqual(Object.keys(body), ['site', 'at', 'timezone', 'online', 'today', 'yesterday', 'week', 'month', 'year', 'total']);
     assert.equal(body.site, site);
     assert.equal(body.timezone, 'Asia/Ho_Chi_Minh');
     assert.ok(!Number.isNaN(Date.parse(String(body.at))));
@@ -28,6 +28,27 @@ describe('reads: counts, badge, health', () => {
     assert.deepEqual(Object.keys(body.week as object), ['label', 'start', 'views', 'visitors']);
     assert.deepEqual(body.total, { views: 1003, visitors: 103 });
     assert.match((body.week as { label: string }).label, /^\d{4}-W\d{2}$/);
+    const today = body.today as { date: string };
+    const yesterday = new Date(Date.parse(`${today.date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    assert.deepEqual(body.yesterday, { date: yesterday, views: 0, visitors: 0 });
+    assert.deepEqual(body.month, { label: today.date.slice(0, 7), views: 3, visitors: 3 });
+    assert.deepEqual(body.year, { label: today.date.slice(0, 4), views: 3, visitors: 3 });
+  });
+
+  it('GET counts?path=&path= answers pages in the order asked, at most 50', async () => {
+    const paths = ['/lien-he', '/tin-tuc/le-hoi', '/tin-tuc/le-hoi?utm_source=zalo'];
+    const query = paths.map((path) => `path=${encodeURIComponent(path)}`).join('&');
+    const body = (await (await fetch(`${server.url}/api/v1/sites/${site}/counts?${query}`)).json()) as { page?: unknown; pages: unknown };
+    assert.equal(body.page, undefined);
+    assert.deepEqual(body.pages, [
+      { path: '/lien-he', views: 0 },
+      { path: '/tin-tuc/le-hoi', views: 3 },
+      { path: '/tin-tuc/le-hoi', views: 3 },
+    ]);
+    const many = Array.from({ length: 51 }, (_, i) => `path=/p${i}`).join('&');
+    const refused = await fetch(`${server.url}/api/v1/sites/${site}/counts?${many}`);
+    assert.equal(refused.status, 400);
+    assert.equal(((await refused.json()) as { error: { code: string } }).error.code, 'invalid_query');
   });
 
   it('GET counts?path= adds the all-time views of that path', async () => {

@@ -45,7 +45,7 @@ describe('moving between stores: SQLite → Redis → SQLite', () => {
     await counter.refreshSites();
     const known = counter.site(site.id);
     assert.ok(known, `${site.id} is in the store`);
-    const { counts, pages, lastHit } = await counter.readCounts(known, PATHS);
+    const { counts, pages, lastHit } = await counter.readCounts(known, [...PATHS, '/old/only-imported']);
     const from = new Date(clock.now - 40 * DAY_MS).toISOString().slice(0, 10);
     const today = counts.today.date;
     const { at: _at, online: _online, ...figures } = counts;
@@ -55,6 +55,9 @@ describe('moving between stores: SQLite → Redis → SQLite', () => {
       pages,
       lastHit,
       history: await counter.history(known, from, today),
+      months: await counter.history(known, '2025-01-01', today, 'month'),
+      years: await counter.history(known, '2025-01-01', today, 'year'),
+      paths: await counter.pathUsage(known),
       top: await store.readTopPages(site.id, today, 10),
       day: await store.readDayDetail(site.id, today),
     };
@@ -84,7 +87,9 @@ describe('moving between stores: SQLite → Redis → SQLite', () => {
         clock.advance(DAY_MS);
       }
       clock.advance(-DAY_MS);
-      await store.importHistory('long-huu', [{ date: '2025-03-01', views: 900, visitors: 300, keepUntil: Date.UTC(9999, 11, 31) }]);
+      const before = new Date(clock.now - 5 * DAY_MS).toISOString().slice(0, 10);
+      await counter.importHistory(sites[0]!, [{ date: '2025-03-01', views: 900, visitors: 300 }, { date: before, views: 70, visitors: 20 }]);
+      await counter.setPageBaselines(sites[0]!, [{ path: '/tin-tuc/le-hoi', views: 2020 }, { path: '/old/only-imported', views: 5 }]);
     } finally {
       await store.close();
     }
@@ -99,6 +104,10 @@ describe('moving between stores: SQLite → Redis → SQLite', () => {
     }));
     assert.ok(before[0]!.figures.total.visitors > 1_200_000 + 1000, 'thousands of distinct visitors');
     assert.deepEqual(before[0]!.day.refused, { bot: 1, origin: 1, rate_limit: 0, invalid: 0 });
+    assert.ok(before[0]!.pages[1]! > 2020, 'the page baseline is in the page views');
+    assert.equal(before[0]!.pages[3], 5);
+    assert.ok(before[0]!.figures.month.views > 0 && before[0]!.figures.year.visitors > 1000);
+    assert.ok(before[0]!.years.some((year) => year.date === '2025' && year.views === 900));
 
     // SQLite → Redis from a file (checked whole first), Redis → SQLite through a pipe.
     const exported = await runCli(['export', '--store', source]);

@@ -36,12 +36,13 @@ interface SaltCase {
 // Dates in 2031, so that Redis (which runs on the real clock) keeps them while the test runs.
 const CASES: SaltCase[] = [
   {
-    // Thursday; UTC+7 all year: the day ends at 17:00Z, ISO week 48 (Mon 24 Nov) ends Sun 30 Nov 17:00Z.
+    // Thursday; UTC+7 all year: the day ends at 17:00Z, ISO week 48 (Mon 24 Nov) ends Sun 30 Nov 17:00Z,
+    // as does November (1 Dec 00:00 local); the year ends 1 Jan 2032 00:00 local, 31 Dec 17:00Z.
     name: 'Asia/Ho_Chi_Minh, ISO weeks',
     timezone: 'Asia/Ho_Chi_Minh',
     weekStart: 1,
     at: '2031-11-27T10:00:00Z',
-    ends: { 'd:2031-11-27': '2031-11-27T17:00:00Z', 'w:2031-W48': '2031-11-30T17:00:00Z' },
+    ends: { 'd:2031-11-27': '2031-11-27T17:00:00Z', 'w:2031-W48': '2031-11-30T17:00:00Z', 'm:2031-11': '2031-11-30T17:00:00Z', 'y:2031': '2031-12-31T17:00:00Z' },
   },
   {
     // Weeks from Saturday: Thursday 27 Nov is in the week of Sat 22 Nov, which ends Fri 28 Nov 17:00Z.
@@ -49,23 +50,25 @@ const CASES: SaltCase[] = [
     timezone: 'Asia/Ho_Chi_Minh',
     weekStart: 6,
     at: '2031-11-27T10:00:00Z',
-    ends: { 'd:2031-11-27': '2031-11-27T17:00:00Z', 'w:2031-11-22': '2031-11-28T17:00:00Z' },
+    ends: { 'd:2031-11-27': '2031-11-27T17:00:00Z', 'w:2031-11-22': '2031-11-28T17:00:00Z', 'm:2031-11': '2031-11-30T17:00:00Z', 'y:2031': '2031-12-31T17:00:00Z' },
   },
   {
-    // Sunday 2 Nov 2031 is the 25-hour day (EDT → EST at 06:00Z); the next midnight is EST (05:00Z).
+    // Sunday 2 Nov 2031 is the 25-hour day (EDT → EST at 06:00Z); the next midnight is EST (05:00Z),
+    // and so are those that end November (1 Dec) and the year (1 Jan 2032).
     name: 'America/New_York on its 25-hour day, weeks from Sunday',
     timezone: 'America/New_York',
     weekStart: 0,
     at: '2031-11-02T12:00:00Z',
-    ends: { 'd:2031-11-02': '2031-11-03T05:00:00Z', 'w:2031-11-02': '2031-11-09T05:00:00Z' },
+    ends: { 'd:2031-11-02': '2031-11-03T05:00:00Z', 'w:2031-11-02': '2031-11-09T05:00:00Z', 'm:2031-11': '2031-12-01T05:00:00Z', 'y:2031': '2032-01-01T05:00:00Z' },
   },
   {
-    // Sunday 30 Mar 2031 is the 23-hour day (CET → CEST); it and ISO week 13 end at 00:00 CEST = 22:00Z.
+    // Sunday 30 Mar 2031 is the 23-hour day (CET → CEST); it and ISO week 13 end at 00:00 CEST = 22:00Z,
+    // March on 1 Apr 00:00 CEST (31 Mar 22:00Z), the year on 1 Jan 2032 00:00 CET (31 Dec 23:00Z).
     name: 'Europe/Berlin on its 23-hour day, ISO weeks',
     timezone: 'Europe/Berlin',
     weekStart: 1,
     at: '2031-03-30T10:00:00Z',
-    ends: { 'd:2031-03-30': '2031-03-30T22:00:00Z', 'w:2031-W13': '2031-03-30T22:00:00Z' },
+    ends: { 'd:2031-03-30': '2031-03-30T22:00:00Z', 'w:2031-W13': '2031-03-30T22:00:00Z', 'm:2031-03': '2031-03-31T22:00:00Z', 'y:2031': '2031-12-31T23:00:00Z' },
   },
 ];
 
@@ -151,7 +154,7 @@ describe('privacy: salts are deleted two days after their period', function () {
           const testCase = CASES[0]!;
           const site = await hitAt(store, clock, testCase);
           const salts = [...(await saltsOf(store, site)).values()].map(({ salt }) => salt);
-          assert.equal(salts.length, 2);
+          assert.equal(salts.length, 4);
           clock.now = Math.max(...expectedExpiries(testCase).values()) + 1;
           await store.prune(clock.now);
           await store.close();

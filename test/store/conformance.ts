@@ -11,6 +11,8 @@ import { HyperLogLog } from '../../src/store/hll/hyperloglog.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import { OTHER_PATH, type SiteBatch, type Store } from '../../src/store/store.js';
 import { ManualClock, addSite, siteId, testCounter, visitor } from '../support/counting.js';
+import { countsQuery, emptyBatch, importedDays, pathViews } from '../support/store-shapes.js';
+import { cmsConformance } from './conformance-cms.js';
 import type { BackendUnderTest } from './backends.js';
 
 const HOUR = 3_600_000;
@@ -29,11 +31,6 @@ function nextWeekday(weekday: number, hourOfDay: number, minute = 0): number {
   return t - 12 * HOUR + hourOfDay * HOUR + minute * 60_000;
 }
 
-let seq = 0;
-
-function emptyBatch(site: string, overrides: Partial<SiteBatch> = {}): SiteBatch {
-  return { writer: 'conformance', seq: ++seq, site, days: [], weeks: [], online: new Map(), onlineSince: 0, rate: [], lastHit: 0, ...overrides };
-}
 
 export function storeConformance(backend: BackendUnderTest): void {
   describe(`store conformance: ${backend.name}`, function () {
@@ -200,7 +197,7 @@ export function storeConformance(backend: BackendUnderTest): void {
       const site = await addSite(counter, siteId());
       const date = (await counts(site)).counts.today.date;
       const batch = emptyBatch(site.id, {
-        days: [{ date, views: 3, hours: [3], paths: new Map([['/', 3]]), ids: new Set(['a', 'b']), refused: new Map(), keepUntil: clock.now + 400 * DAY, sketchUntil: clock.now + 3 * DAY }],
+        days: [{ date, views: 3, hours: [3], paths: pathViews({ '/': 3 }), ids: new Set(['a', 'b']), refused: new Map(), keepUntil: clock.now + 400 * DAY, sketchUntil: clock.now + 3 * DAY }],
         lastHit: clock.now,
       });
       await store.applyBatch(batch);
@@ -272,14 +269,14 @@ export function storeConformance(backend: BackendUnderTest): void {
       await counter.recordHit(site, '/', visitor(1));
       await counter.flush();
       const keepUntil = clock.now + 400 * DAY;
-      const days = [
+      const days = importedDays([
         { date: '2025-01-01', views: 100, visitors: 40, keepUntil },
         { date: '2025-01-02', views: 50, visitors: 20, keepUntil },
-      ];
+      ]);
       await store.importHistory(site.id, days);
       await store.importHistory(site.id, days);
       assert.deepEqual((await counts(site)).counts.total, { views: 151, visitors: 61 });
-      await store.importHistory(site.id, [{ date: '2025-01-02', views: 60, visitors: 25, keepUntil }]);
+      await store.importHistory(site.id, importedDays([{ date: '2025-01-02', views: 60, visitors: 25, keepUntil }]));
       assert.deepEqual((await counts(site)).counts.total, { views: 161, visitors: 66 });
       assert.deepEqual(await counter.history(site, '2025-01-01', '2025-01-03'), [
         { date: '2025-01-01', views: 100, visitors: 40 },
@@ -292,7 +289,7 @@ export function storeConformance(backend: BackendUnderTest): void {
       const site = await addSite(counter, siteId(), { baseline: { views: 10, visitors: 5 } });
       for (let i = 0; i < 300; i++) await counter.recordHit(site, i % 2 ? '/a' : '/b', visitor(i));
       await counter.flush();
-      await store.importHistory(site.id, [{ date: '2025-02-01', views: 9, visitors: 4, keepUntil: clock.now + 400 * DAY }]);
+      await store.importHistory(site.id, importedDays([{ date: '2025-02-01', views: 9, visitors: 4, keepUntil: clock.now + 400 * DAY }]));
       const dump = await store.exportSite(site.id);
       assert.ok(dump);
       assert.equal(await store.exportSite('no-such-site'), undefined);
@@ -325,8 +322,7 @@ export function storeConformance(backend: BackendUnderTest): void {
     it('counts distinct paths past the cap under one bucket', async () => {
       const site = await addSite(counter, siteId());
       const date = (await counts(site)).counts.today.date;
-      const paths = new Map<string, number>();
-      for (let i = 0; i < 2_100; i++) paths.set(`/p/${i}`, 1);
+      const paths = pathViews(Array.from({ length: 2_100 }, (_, i): [string, number] => [`/p/${i}`, 1]));
       await store.applyBatch(
         emptyBatch(site.id, {
           days: [{ date, views: 2_100, hours: [], paths, ids: new Set(), refused: new Map(), keepUntil: clock.now + 400 * DAY, sketchUntil: clock.now + 3 * DAY }],
@@ -355,7 +351,7 @@ export function storeConformance(backend: BackendUnderTest): void {
       await store.getOrCreateSalt(site, 'd:2030-01-01', 'old-salt', soon);
       await store.applyBatch(
         emptyBatch(site, {
-          days: [{ date: '2030-01-01', views: 1, hours: [], paths: new Map([['/', 1]]), ids: new Set(['x']), refused: new Map(), keepUntil: soon, sketchUntil: soon }],
+          days: [{ date: '2030-01-01', views: 1, hours: [], paths: pathViews({ '/': 1 }), ids: new Set(['x']), refused: new Map(), keepUntil: soon, sketchUntil: soon }],
           weeks: [{ label: '2030-W01', views: 1, ids: new Set(['x']), keepUntil: soon }],
         }),
       );
@@ -364,13 +360,15 @@ export function storeConformance(backend: BackendUnderTest): void {
       await store.prune(Date.now());
       assert.deepEqual(await store.readHistory(site, '2030-01-01', '2030-01-01'), []);
       assert.deepEqual(await store.readTopPages(site, '2030-01-01', 5), []);
-      const raw = await store.readFigures({ site, date: '2030-01-01', week: '2030-W01', paths: [], onlineSince: 0 });
-      assert.deepEqual([raw.today, raw.week], [{ views: 0, visitors: 0 }, { views: 0, visitors: 0 }]);
+      const raw = await store.readFigures(countsQuery(site, '2030-01-01'));
+      assert.deepEqual([raw.today, raw.week], [{ views: 0, visitors: 0 }, { views: 0, visitors: 0, imported: { views: 0, visitors: 0 } }]);
       assert.equal(await store.getOrCreateSalt(site, 'd:2030-01-01', 'new-salt', Date.now() + DAY), 'new-salt');
     });
 
     it('answers ping', async () => {
       await store.ping();
     });
+
+    cmsConformance(() => ({ store, clock, counter }));
   });
 }

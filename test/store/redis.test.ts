@@ -15,6 +15,7 @@ import { ManualClock, addSite, siteId, testCounter, visitor } from '../support/c
 import { freePort } from '../support/free-port.js';
 import { startRedisCluster, type RedisCluster } from '../support/redis-cluster.js';
 import { startRedis, type RedisProcess } from '../support/redis-server.js';
+import { countsQuery, emptyBatch, importedDays, pathViews } from '../support/store-shapes.js';
 
 const DAY = 86_400_000;
 const log = createLogger('silent');
@@ -24,23 +25,22 @@ let seq = 0;
 function batchOf(site: string, ids: string[], overrides: Partial<SiteBatch> = {}): SiteBatch {
   const now = Date.now();
   const date = new Date(now).toISOString().slice(0, 10);
-  return {
+  return emptyBatch(site, {
     writer: 'test-writer',
     seq: ++seq,
-    site,
-    days: [{ date, views: ids.length, hours: [ids.length], paths: new Map([['/', ids.length]]), ids: new Set(ids), refused: new Map([['bot', 1]]), keepUntil: now + 410 * DAY, sketchUntil: now + 2 * DAY }],
+    days: [{ date, views: ids.length, hours: [ids.length], paths: pathViews({ '/': ids.length }), ids: new Set(ids), refused: new Map([['bot', 1]]), keepUntil: now + 410 * DAY, sketchUntil: now + 2 * DAY }],
     weeks: [{ label: '2030-W01', views: ids.length, ids: new Set(ids), keepUntil: now + 8 * DAY }],
     online: new Map(ids.map((id) => [id, now])),
     onlineSince: now - 60_000,
     rate: [{ minute: Math.floor(now / 60_000), counts: new Map(ids.map((id) => [id, 1])) }],
     lastHit: now,
     ...overrides,
-  };
+  });
 }
 
 function todayCounts(store: Store, site: string) {
   const date = new Date().toISOString().slice(0, 10);
-  return store.readFigures({ site, date, week: '2030-W01', paths: [], onlineSince: 0 });
+  return store.readFigures(countsQuery(site, date, { week: '2030-W01' }));
 }
 
 /** Every key matching `pattern` on each of `nodes`. */
@@ -83,7 +83,7 @@ describe('redis store', function () {
     for (let i = 0; i < 100; i++) await counter.recordHit(site, `/p/${i % 20}`, visitor(i % 60));
     counter.recordRefusal(site, 'bot');
     await counter.flush();
-    await store.importHistory(site.id, [{ date: '2025-03-01', views: 10, visitors: 4, keepUntil: clock.now + 400 * DAY }]);
+    await store.importHistory(site.id, importedDays([{ date: '2025-03-01', views: 10, visitors: 4, keepUntil: clock.now + 400 * DAY }]));
     await store.appendAudit({ at: new Date().toISOString(), actor: 'test', action: 'site.put', site: site.id, before: null, after: {} });
 
     const keys = await scanAll([raw], `*${site.id}*`);

@@ -22,6 +22,7 @@ import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { DayDelta, ImportedDay, RefusalReason, SiteBatch, SiteDump, Store } from '../../src/store/store.js';
 import { spawnTracked, stopChild } from '../support/child-processes.js';
 import { ManualClock, addSite, testCounter, visitor } from '../support/counting.js';
+import { importedDays } from '../support/store-shapes.js';
 
 const DAY = 24 * 3_600_000;
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -82,7 +83,7 @@ describe('sqlite store', function () {
       dates.push((await counter.readCounts(sites[0]!)).counts.today.date);
       clock.advance(DAY / 2);
     }
-    await store.importHistory('long-huu', [{ date: '2030-12-01', views: 90, visitors: 30, keepUntil: clock.now + 400 * DAY }]);
+    await store.importHistory('long-huu', importedDays([{ date: '2030-12-01', views: 90, visitors: 30, keepUntil: clock.now + 400 * DAY }]));
     await store.appendAudit({ at: new Date(clock.now).toISOString(), actor: 'admin', action: 'site.put', site: 'second', before: null, after: { weekStart: 0 } });
 
     async function everything(store: Store, counter: Counter) {
@@ -150,7 +151,7 @@ describe('sqlite store', function () {
           db.pragma('user_version = 99');
           db.close();
         },
-        /was written by a newer footfall \(schema version 99; this version knows 1\)/,
+        /was written by a newer footfall \(schema version 99; this version knows 2\)/,
       ],
     ];
     for (const [what, make, message] of cases) {
@@ -243,6 +244,7 @@ describe('sqlite store', function () {
     const sites = ['alpha', 'beta'];
     const dates = ['2031-01-03', '2031-01-04', '2031-01-05'];
     const weeks = ['2031-W01', '2031-W02'];
+    const months = ['2030-12', '2031-01'];
     const paths = ['/', '/a', '/b', '/tin-tuc/le-hoi', '/lien-he'];
     const reasons: RefusalReason[] = ['bot', 'origin', 'rate_limit', 'invalid'];
     // Some already expired, some expiring during the run, some kept.
@@ -261,20 +263,31 @@ describe('sqlite store', function () {
           const [views, hour, path] = [1 + int(3), int(24), pick(paths)];
           delta.views += views;
           delta.hours[hour] = (delta.hours[hour] ?? 0) + views;
-          delta.paths.set(path, (delta.paths.get(path) ?? 0) + views);
-          if (random() < 0.8) delta.ids.add(`v${int(60)}`);
+          const id = random() < 0.8 ? `v${int(60)}` : undefined;
+          const known = delta.paths.get(path) ?? { views: 0, earners: [] };
+          known.views += views;
+          if (id !== undefined && known.earners.length < 2 && !known.earners.includes(id.slice(0, 3))) known.earners.push(id.slice(0, 3));
+          delta.paths.set(path, known);
+          if (id !== undefined) delta.ids.add(id);
         }
         if (random() < 0.3) delta.refused.set(pick(reasons), 1 + int(3));
         weekViews += delta.views;
         for (const visitorId of delta.ids) weekIds.add(`w-${visitorId}`);
         return delta;
       });
+      const periodIds = new Set([...weekIds].map((id) => `p${id}`));
       return {
         writer: 'random-writer',
         seq,
         site: pick(sites),
         days,
         weeks: [{ label: pick(weeks), views: weekViews, ids: weekIds, keepUntil: until() }],
+        periods: [
+          { kind: 'month', label: pick(months), views: weekViews, ids: periodIds, keepUntil: until(), sketchUntil: until() },
+          { kind: 'year', label: '2031', views: weekViews, ids: periodIds, keepUntil: until(), sketchUntil: until() },
+        ],
+        // Small caps, so that the runs reach them: earned slots, candidates and the day's (other).
+        pathLimit: { day: 3, total: 2 },
         online: new Map(Array.from({ length: int(4) }, () => [`v${int(60)}`, clock.now - int(120_000)] as const)),
         onlineSince: clock.now - 60_000,
         rate: random() < 0.5 ? [{ minute: Math.floor(clock.now / 60_000), counts: new Map([[`v${int(5)}`, 1 + int(3)]]) }] : [],
@@ -292,7 +305,15 @@ describe('sqlite store', function () {
         const retried = pick(sent);
         await both((store) => store.applyBatch(retried));
       } else if (roll < 0.15) {
-        const days: ImportedDay[] = [pick(dates), '2030-12-31'].map((date) => ({ date, views: int(100), visitors: int(30), keepUntil: until() }));
+        const days: ImportedDay[] = [pick(dates), '2030-12-31'].map((date) => ({
+          date,
+          views: int(100),
+          visitors: int(30),
+          keepUntil: until(),
+          week: { label: pick(weeks), keepUntil: until() },
+          month: { label: pick(months), keepUntil: until() },
+          year: { label: date.slice(0, 4), keepUntil: until() },
+        }));
         const site = pick(sites);
         await both((store) => store.importHistory(site, days));
       } else if (roll < 0.2) {
@@ -300,6 +321,10 @@ describe('sqlite store', function () {
         await both((store) => store.getOrCreateSalt(site, period, `salt-${step}`, expires));
       } else if (roll < 0.23) {
         await both((store) => store.prune(clock.now));
+      } else if (roll < 0.25) {
+        const pages = [{ path: pick(paths), views: int(3) * 1000 }];
+        const site = pick(sites);
+        await both((store) => store.setPageBaselines(site, pages));
       } else {
         const batch = randomBatch(step + 1);
         sent.push(batch);
@@ -310,8 +335,12 @@ describe('sqlite store', function () {
       for (const site of sites) {
         for (const date of dates) {
           for (const week of weeks) {
-            await both((store) => store.readFigures({ site, date, week, paths: [...paths, '/none'], onlineSince: clock.now - 60_000 }));
+            for (const month of months) {
+              const query = { site, date, yesterday: pick(dates), week, month, year: pick(['2030', '2031']), paths: [...paths, '/none'], onlineSince: clock.now - 60_000 };
+              await both((store) => store.readFigures(query));
+            }
           }
+          await both((store) => store.readPathUsage(site, date));
           await both((store) => store.readDayDetail(site, date));
           await both((store) => store.readTopPages(site, date, 3));
         }
@@ -333,7 +362,9 @@ function sortedDump(dump: SiteDump | undefined): SiteDump | undefined {
     ...dump,
     days: dump.days.map((day) => ({ ...day, paths: [...day.paths].sort(byPath) })).sort(byKey((day) => day.date)),
     weeks: [...dump.weeks].sort(byKey((week) => week.label)),
-    total: { ...dump.total, paths: [...dump.total.paths].sort(byPath) },
+    periods: [...dump.periods].sort(byKey((period) => `${period.kind}:${period.label}`)),
+    total: { ...dump.total, paths: [...dump.total.paths].sort(byPath), candidates: [...dump.total.candidates].sort(byKey((candidate) => candidate.path)) },
+    pageBaselines: [...dump.pageBaselines].sort(byPath),
     salts: [...dump.salts].sort(byKey((salt) => salt.period)),
   };
 }

@@ -21,6 +21,7 @@ export interface TestCounterOptions {
   onlineWindowMs?: number;
   rateLimit?: number;
   bufferLimit?: number;
+  retentionDays?: number;
 }
 
 /** A counter that writes only when the test calls `flush()` (no timers started). */
@@ -32,6 +33,7 @@ export function testCounter(store: Store, clock: ManualClock, options: TestCount
     clock: clock.read,
     onlineWindowMs: options.onlineWindowMs ?? 60_000,
     rateLimit: options.rateLimit ?? 0,
+    retentionDays: options.retentionDays ?? 0,
     flushIntervalMs: 50,
     bufferLimit: options.bufferLimit ?? 100_000,
   });

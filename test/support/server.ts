@@ -13,7 +13,7 @@ export interface TestServer extends RunningServer {
   /** Adds a site (origins default to SITE_ORIGIN) and returns it. */
   addSite(id: string, settings?: SiteSettingsInput): Promise<Site>;
   /** Exact figures as stored now: flushes, then reads past the cache. */
-  figures(siteId: string, paths?: string[]): Promise<Omit<CountsPayload, 'at'> & { pages: number[] }>;
+  figures(siteId: string, paths?: string[]): Promise<Omit<CountsPayload, 'at' | 'pages'> & { pages: number[] }>;
 }
 
 /** Starts a server; `env` overrides the test defaults (memory store, port 0, silent log). */

@@ -84,6 +84,47 @@ describe('calendar', () => {
     });
   });
 
+  describe('months and years', () => {
+    // [instant, zone, local date, month, year, when the month ends, when the year ends]
+    const cases: Array<[string, string, string, string, string, string, string]> = [
+      // November 2026 starts on different UTC days: 31 Oct 17:00Z in Ho Chi Minh, 1 Nov 04:00Z in New York.
+      ['2026-10-31T17:00:00Z', 'Asia/Ho_Chi_Minh', '2026-11-01', '2026-11', '2026', '2026-11-30T17:00:00.000Z', '2026-12-31T17:00:00.000Z'],
+      ['2026-10-31T16:59:59Z', 'Asia/Ho_Chi_Minh', '2026-10-31', '2026-10', '2026', '2026-10-31T17:00:00.000Z', '2026-12-31T17:00:00.000Z'],
+      ['2026-11-01T03:59:59Z', 'America/New_York', '2026-10-31', '2026-10', '2026', '2026-11-01T04:00:00.000Z', '2027-01-01T05:00:00.000Z'],
+      // New York's November starts in EDT and ends in EST (the clocks go back on 1 Nov).
+      ['2026-11-01T04:00:00Z', 'America/New_York', '2026-11-01', '2026-11', '2026', '2026-12-01T05:00:00.000Z', '2027-01-01T05:00:00.000Z'],
+      // 31 Dec → 1 Jan: a new month and a new year at local midnight.
+      ['2026-12-31T16:59:59Z', 'Asia/Ho_Chi_Minh', '2026-12-31', '2026-12', '2026', '2026-12-31T17:00:00.000Z', '2026-12-31T17:00:00.000Z'],
+      ['2026-12-31T17:00:00Z', 'Asia/Ho_Chi_Minh', '2027-01-01', '2027-01', '2027', '2027-01-31T17:00:00.000Z', '2027-12-31T17:00:00.000Z'],
+      ['2026-12-31T23:00:00Z', 'Europe/Berlin', '2027-01-01', '2027-01', '2027', '2027-01-31T23:00:00.000Z', '2027-12-31T23:00:00.000Z'],
+      // A leap year's February has 29 days; March begins after the 29th.
+      ['2028-02-29T12:00:00Z', 'UTC', '2028-02-29', '2028-02', '2028', '2028-03-01T00:00:00.000Z', '2029-01-01T00:00:00.000Z'],
+      ['2027-02-28T12:00:00Z', 'UTC', '2027-02-28', '2027-02', '2027', '2027-03-01T00:00:00.000Z', '2028-01-01T00:00:00.000Z'],
+      // Berlin's March ends in summer time (+02:00), its year in winter time (+01:00).
+      ['2026-03-31T21:59:59Z', 'Europe/Berlin', '2026-03-31', '2026-03', '2026', '2026-03-31T22:00:00.000Z', '2026-12-31T23:00:00.000Z'],
+    ];
+    for (const [instant, zone, date, month, year, monthEnd, yearEnd] of cases) {
+      it(`${instant} in ${zone} is in ${month} and ${year}`, () => {
+        const periods = new PeriodCalculator().at(siteSchema.parse({ id: 'zone', timezone: zone }), Date.parse(instant));
+        assert.equal(periods.day.date, date);
+        assert.equal(periods.month.label, month);
+        assert.equal(periods.year.label, year);
+        // Salts die two days after their period; the sketches too.
+        assert.equal(new Date(periods.monthSalt.expiresAt - 2 * 24 * HOUR).toISOString(), monthEnd);
+        assert.equal(new Date(periods.yearSalt.expiresAt - 2 * 24 * HOUR).toISOString(), yearEnd);
+        assert.equal(periods.month.sketchUntil, periods.monthSalt.expiresAt);
+        assert.deepEqual([periods.monthSalt.period, periods.yearSalt.period], [`m:${month}`, `y:${year}`]);
+      });
+    }
+
+    it('gives yesterday across month and year ends', () => {
+      const calc = new PeriodCalculator();
+      const site = siteSchema.parse({ id: 'hcmc', timezone: 'Asia/Ho_Chi_Minh' });
+      assert.equal(calc.at(site, Date.parse('2027-01-01T05:00:00Z')).yesterday, '2026-12-31');
+      assert.equal(calc.at(site, Date.parse('2028-03-01T05:00:00Z')).yesterday, '2028-02-29');
+    });
+  });
+
   describe('time zone names', () => {
     it('knows IANA names and refuses others', () => {
       for (const zone of ['UTC', 'Asia/Ho_Chi_Minh', 'America/New_York', 'Europe/Berlin']) assert.ok(isValidTimezone(zone), zone);

@@ -10,7 +10,10 @@ const COUNTS: CountsPayload = {
   timezone: 'Asia/Ho_Chi_Minh',
   online: 14,
   today: { date: '2026-11-27', views: 11554, visitors: 3120 },
+  yesterday: { date: '2026-11-26', views: 10877, visitors: 2984 },
   week: { label: '2026-W48', start: '2026-11-23', views: 73061, visitors: 20011 },
+  month: { label: '2026-11', views: 298113, visitors: 61220 },
+  year: { label: '2026', views: 3312870, visitors: 402115 },
   total: { views: 4288561, visitors: 1200345 },
   page: { path: '/tin-tuc/le-hoi', views: 1234 },
 };
@@ -29,11 +32,14 @@ describe('snippet labels and figures', () => {
   });
 
   it('reads every slot metric from a counts payload', () => {
-    const metrics = ['online', 'today.views', 'today.visitors', 'week.views', 'week.visitors', 'total.views', 'total.visitors', 'page.views'];
+    const metrics = [
+      'online', 'today.views', 'today.visitors', 'yesterday.views', 'yesterday.visitors', 'week.views', 'week.visitors',
+      'month.views', 'month.visitors', 'year.views', 'year.visitors', 'total.views', 'total.visitors', 'page.views',
+    ];
     assert.ok(metrics.every((metric) => SLOT_METRICS.includes(metric)));
     assert.deepEqual(
       metrics.map((metric) => figureOf(COUNTS, metric, '/tin-tuc/le-hoi')),
-      [14, 11554, 3120, 73061, 20011, 4288561, 1200345, 1234],
+      [14, 11554, 3120, 10877, 2984, 73061, 20011, 298113, 61220, 3312870, 402115, 4288561, 1200345, 1234],
     );
   });
 

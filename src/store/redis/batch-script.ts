@@ -3,15 +3,8 @@
  * batch id. The batch travels as one JSON argument (cjson decodes it in C, far cheaper than
  * the script's own work); Maps and Sets become flat `[key, value, key, value]` arrays.
  */
-import {
-  WRITER_MEMORY_MS,
-  MAX_PATHS_PER_DAY,
-  MAX_PATHS_TOTAL,
-  OTHER_PATH,
-  type RateTotals,
-  type SiteBatch,
-} from '../store.js';
-import { DAY_FIELDS, TOTAL_FIELDS, siteKeys } from './keys.js';
+import { OTHER_PATH, PATH_CANDIDATE_MS, WRITER_MEMORY_MS, type RateTotals, type SiteBatch } from '../store.js';
+import { DAY_FIELDS, PERIOD_FIELDS, TOTAL_FIELDS, periodMember, siteKeys } from './keys.js';
 import { LUA_HELPERS, lua } from './lua-helpers.js';
 
 /** How long a rate-limit minute is kept after its last write: the minute and the next. */
@@ -22,11 +15,14 @@ const ONLINE_MARGIN_MS = 60_000;
 const CHUNK = 1000;
 /** Past this many writers in a site's hash, those not heard of for a day are dropped. */
 const MAX_WRITERS = 32;
+/** Candidates past their time dropped per batch: the rest go with the next ones. */
+const CANDIDATE_PRUNE = 100;
 
 /**
- * KEYS: 1 writers' last seqs, 2 all-time hash, 3 all-time HLL, 4 all-time paths, 5 online, 6 days index,
- * 7 weeks index. ARGV[1]: the batch (see {@link encodeBatch}); period keys are in it, all with
- * the site's hash tag, so they share KEYS[1]'s slot. Returns `{}` for a batch seen before, else
+ * KEYS: 1 writers' last seqs, 2 all-time hash, 3 all-time HLL, 4 earned paths, 5 online, 6 days
+ * index, 7 weeks index, 8 candidate paths, 9 candidates' last views, 10 periods index. ARGV[1]:
+ * the batch (see {@link encodeBatch}); period keys are in it, all with the site's hash tag, so
+ * they share KEYS[1]'s slot. Returns `{}` for a batch seen before, else
  * `{{minute, {id, total, …}}, …}`.
  */
 export const APPLY_BATCH_LUA = `${LUA_HELPERS}
@@ -44,7 +40,8 @@ if redis.call('HLEN', KEYS[1]) > ${MAX_WRITERS} then
 end
 redis.call('HSET', KEYS[1], b.wr, b.sq .. ':' .. b.t)
 redis.call('PEXPIRE', KEYS[1], ${WRITER_MEMORY_MS})
-local total, totalSketch, totalPaths, online = KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local total, totalSketch, earned, online = KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local candidates, candidatesSeen = KEYS[8], KEYS[9]
 local OTHER = ${lua(OTHER_PATH)}
 
 local function addAll(key, command, list, step)
@@ -53,25 +50,70 @@ local function addAll(key, command, list, step)
   end
 end
 
--- Counts n views of path in a capped map of \`count\` paths, as cappedPath (path-cap.ts) decides;
--- returns the new count. Below the cap every path is kept as it is, and a new total equal to
--- n shows the path was new, which saves asking first.
-local function addPath(has, add, count, max, path, n)
+-- Counts n views of path in a day's capped zset of \`count\` paths, as cappedPath (path-cap.ts)
+-- decides; returns the new count. Below the cap every path is kept as it is, and a new total
+-- equal to n shows the path was new, which saves asking first.
+local function addDayPath(paths, count, max, path, n)
   if count < max and n > 0 then
-    if tonumber(add(path, n)) == n then count = count + 1 end
+    if tonumber(redis.call('ZINCRBY', paths, int(n), path)) == n then count = count + 1 end
     return count
   end
-  local key, known = path, has(path)
-  if not known and count >= max then key, known = OTHER, has(OTHER) end
-  add(key, n)
+  local key, known = path, redis.call('ZSCORE', paths, path)
+  if not known and count >= max then key, known = OTHER, redis.call('ZSCORE', paths, OTHER) end
+  redis.call('ZINCRBY', paths, int(n), key)
   if not known then count = count + 1 end
   return count
 end
-local function totalHas(path) return redis.call('HEXISTS', totalPaths, path) == 1 end
-local function totalAdd(path, n) return redis.call('HINCRBY', totalPaths, path, int(n)) end
+
+-- countAllTime of path-slots.ts: an earned slot counts on; a candidate is earned by a second,
+-- different earner while earned slots remain, else it stays a candidate; a new path takes a
+-- candidate slot, the one viewed longest ago making room when all are taken.
+local function countAllTime(path, n, earners, limit)
+  if redis.call('HEXISTS', earned, path) == 1 then
+    redis.call('HINCRBY', earned, path, int(n))
+    return
+  end
+  local stored = redis.call('HGET', candidates, path)
+  local views, earner, seen = n, nil, {}
+  local distinct = 0
+  if stored then
+    local v, e = string.match(stored, '^(%d+):(.*)$')
+    views, earner = tonumber(v) + n, e
+    seen[e] = true
+    distinct = 1
+  end
+  for _, e in ipairs(earners) do
+    if not seen[e] then seen[e] = true; distinct = distinct + 1 end
+  end
+  if distinct >= 2 and redis.call('HLEN', earned) < limit then
+    if stored then
+      redis.call('HDEL', candidates, path)
+      redis.call('ZREM', candidatesSeen, path)
+    end
+    redis.call('HSET', earned, path, int(views))
+    return
+  end
+  if not stored then
+    earner = earners[1] or ''
+    if redis.call('HLEN', candidates) >= limit then
+      local oldest = redis.call('ZRANGE', candidatesSeen, 0, 0)[1]
+      if oldest then
+        redis.call('HDEL', candidates, oldest)
+        redis.call('ZREM', candidatesSeen, oldest)
+      end
+    end
+  end
+  redis.call('HSET', candidates, path, int(views) .. ':' .. earner)
+  redis.call('ZADD', candidatesSeen, int(b.t), path)
+end
+
+local expired = redis.call('ZRANGEBYSCORE', candidatesSeen, '-inf', int(b.t - ${PATH_CANDIDATE_MS}), 'LIMIT', 0, ${CANDIDATE_PRUNE})
+if #expired > 0 then
+  redis.call('HDEL', candidates, unpack(expired))
+  redis.call('ZREM', candidatesSeen, unpack(expired))
+end
 
 local totalViews = 0
-local totalPathCount = redis.call('HLEN', totalPaths)
 for _, d in ipairs(b.d) do
   local day, dayPaths, daySketch = d.k[1], d.k[2], d.k[3]
   -- Always written, so a day with only refusals or zero views exists, as in the memory store.
@@ -80,12 +122,9 @@ for _, d in ipairs(b.d) do
   for i = 1, #d.h, 2 do redis.call('HINCRBY', day, ${lua(DAY_FIELDS.hourPrefix)} .. d.h[i], int(d.h[i + 1])) end
   for i = 1, #d.r, 2 do redis.call('HINCRBY', day, ${lua(DAY_FIELDS.refusedPrefix)} .. d.r[i], int(d.r[i + 1])) end
   local dayPathCount = redis.call('ZCARD', dayPaths)
-  local function dayHas(path) return redis.call('ZSCORE', dayPaths, path) end
-  local function dayAdd(path, n) return redis.call('ZINCRBY', dayPaths, int(n), path) end
-  for i = 1, #d.p, 2 do
-    local path, n = d.p[i], d.p[i + 1]
-    dayPathCount = addPath(dayHas, dayAdd, dayPathCount, ${MAX_PATHS_PER_DAY}, path, n)
-    totalPathCount = addPath(totalHas, totalAdd, totalPathCount, ${MAX_PATHS_TOTAL}, path, n)
+  for _, p in ipairs(d.p) do
+    dayPathCount = addDayPath(dayPaths, dayPathCount, b.pl[1], p[1], p[2])
+    countAllTime(p[1], p[2], p[3], b.pl[2])
   end
   if #d.i > 0 then
     addAll(daySketch, 'PFADD', d.i, ${CHUNK})
@@ -98,6 +137,18 @@ for _, d in ipairs(b.d) do
   indexAdd(KEYS[6], d.e, d.n)
 end
 
+for _, q in ipairs(b.q) do
+  local hash, sketch = q.k[1], q.k[2]
+  redis.call('HINCRBY', hash, ${lua(PERIOD_FIELDS.views)}, int(q.v))
+  if #q.i > 0 then
+    addAll(sketch, 'PFADD', q.i, ${CHUNK})
+    redis.call('HSET', hash, ${lua(PERIOD_FIELDS.visitors)}, redis.call('PFCOUNT', sketch))
+    expireAt(sketch, q.s)
+  end
+  expireAt(hash, q.e)
+  indexAdd(KEYS[10], q.e, q.n)
+end
+
 for _, w in ipairs(b.w) do
   redis.call('INCRBY', w.k[1], int(w.v))
   if #w.i > 0 then
@@ -105,6 +156,8 @@ for _, w in ipairs(b.w) do
     expireAt(w.k[2], w.e)
   end
   expireAt(w.k[1], w.e)
+  -- The week's imported sums live as long as its counted figures, as one period.
+  expireAt(w.k[3], w.e)
   indexAdd(KEYS[7], w.e, w.n)
 end
 
@@ -152,7 +205,7 @@ function nonZero(count: number | undefined): boolean {
 /** The KEYS and the one ARGV of {@link APPLY_BATCH_LUA} for `batch`. */
 export function encodeBatch(batch: SiteBatch): { keys: string[]; args: string[] } {
   const k = siteKeys(batch.site);
-  const keys = [k.writers, k.total, k.totalSketch, k.totalPaths, k.online, k.days, k.weeks];
+  const keys = [k.writers, k.total, k.totalSketch, k.totalPaths, k.online, k.days, k.weeks, k.candidates, k.candidatesSeen, k.periods];
   const online: Array<string | number> = [];
   for (const [id, seen] of batch.online) online.push(seen, id);
   const payload = {
@@ -165,7 +218,7 @@ export function encodeBatch(batch: SiteBatch): { keys: string[]; args: string[] 
       v: day.views,
       // `hours` may be short or sparse; holes read as undefined.
       h: flat(day.hours.entries(), nonZero),
-      p: flat(day.paths),
+      p: [...day.paths].map(([path, { views, earners }]) => [path, views, earners]),
       i: [...day.ids],
       r: flat(day.refused, nonZero),
       e: day.keepUntil,
@@ -173,12 +226,21 @@ export function encodeBatch(batch: SiteBatch): { keys: string[]; args: string[] 
       s: Math.min(day.sketchUntil, day.keepUntil),
     })),
     w: batch.weeks.map((week) => ({
-      k: [k.week(week.label), k.weekSketch(week.label)],
+      k: [k.week(week.label), k.weekSketch(week.label), k.weekImports(week.label)],
       n: week.label,
       v: week.views,
       i: [...week.ids],
       e: week.keepUntil,
     })),
+    q: batch.periods.map((period) => ({
+      k: [k.period(period.kind, period.label), k.periodSketch(period.kind, period.label)],
+      n: periodMember(period.kind, period.label),
+      v: period.views,
+      i: [...period.ids],
+      e: period.keepUntil,
+      s: Math.min(period.sketchUntil, period.keepUntil),
+    })),
+    pl: [batch.pathLimit.day, batch.pathLimit.total],
     o: online,
     s: batch.onlineSince,
     r: batch.rate.map(({ minute, counts }) => ({ k: k.rate(minute), m: minute, c: flat(counts) })),

@@ -9,13 +9,23 @@
  *   {s}:t             hash    all-time: v views, l lastHit ms,               no TTL
  *                             iv / iu imported views / visitors
  *   {s}:tv            HLL     every day id ever                               no TTL
- *   {s}:tp            hash    path → all-time views (≤ MAX_PATHS_TOTAL + 1)   no TTL
+ *   {s}:tp            hash    path → all-time views, earned slots            no TTL
+ *                             (≤ pathLimit.total, see path-slots.ts)
+ *   {s}:tc            hash    path → "<views>:<earner>", candidate slots     no TTL; each one pruned
+ *   {s}:tcs           zset    path → last view ms, of the candidates          PATH_CANDIDATE_MS after it
+ *   {s}:pb            hash    path → page baseline (an old counter's views)   no TTL
  *   {s}:d:<date>      hash    v views, u visitors as last counted, h<0–23>    keepUntil
  *                             views by hour, r:<reason> refused, iv / iu imported
- *   {s}:dp:<date>     zset    path → views (≤ MAX_PATHS_PER_DAY + 1)          keepUntil
+ *   {s}:dp:<date>     zset    path → views (≤ pathLimit.day + 1)               keepUntil
  *   {s}:dv:<date>     HLL     day ids                                          min(sketchUntil, keepUntil)
  *   {s}:w:<label>     string  week views                                       keepUntil
  *   {s}:wv:<label>    HLL     week ids                                         keepUntil
+ *   {s}:wi:<label>    hash    iv / iu: imported days of the week              keepUntil
+ *   {s}:m:<label>     hash    month: v views, u visitors as last counted,    keepUntil
+ *                             iv / iu imported
+ *   {s}:mv:<label>    HLL     month ids                                        min(sketchUntil, keepUntil)
+ *   {s}:y:<label>     hash    year, as the month                              keepUntil
+ *   {s}:yv:<label>    HLL     year ids                                         min(sketchUntil, keepUntil)
  *   {s}:online        zset    online id → last seen ms; pruned on every        window + 60 s after the
  *                             write and read                                  last write
  *   {s}:salt:<period> string  salt of `d:<date>` / `w:<label>`                 expiresAt
@@ -23,6 +33,7 @@
  *   {s}:b             hash    writer → "<last applied seq>:<ms>"             WRITER_MEMORY_MS
  *   {s}:days          zset    date → keepUntil: index for export and history  latest keepUntil
  *   {s}:weeks         zset    label → keepUntil: index for export             latest keepUntil
+ *   {s}:periods       zset    m:<label> / y:<label> → keepUntil: index       latest keepUntil
  *   {s}:salts         zset    period → expiresAt: index for export            latest expiresAt
  *
  *   footfall:sites    set     ids of every site (a global key: its own slot)
@@ -53,6 +64,14 @@ export const DAY_FIELDS = {
   refusedPrefix: 'r:',
 } as const;
 
+/** Fields of a month's or year's hash (`{s}:m:<label>`, `{s}:y:<label>`) and of a week's imports (`iv`, `iu`). */
+export const PERIOD_FIELDS = {
+  views: 'v',
+  visitors: 'u',
+  importedViews: 'iv',
+  importedVisitors: 'iu',
+} as const;
+
 /** Fields of the all-time hash (`{s}:t`). */
 export const TOTAL_FIELDS = {
   views: 'v',
@@ -79,15 +98,23 @@ export interface SiteKeys {
   readonly total: string;
   readonly totalSketch: string;
   readonly totalPaths: string;
+  readonly candidates: string;
+  readonly candidatesSeen: string;
+  readonly pageBaselines: string;
   readonly online: string;
   readonly days: string;
   readonly weeks: string;
+  readonly periods: string;
   readonly salts: string;
   day(date: string): string;
   dayPaths(date: string): string;
   daySketch(date: string): string;
   week(label: string): string;
   weekSketch(label: string): string;
+  weekImports(label: string): string;
+  /** A month's or year's hash, and its HyperLogLog. */
+  period(kind: 'month' | 'year', label: string): string;
+  periodSketch(kind: 'month' | 'year', label: string): string;
   salt(period: string): string;
   rate(minute: number): string;
   writers: string;
@@ -108,19 +135,31 @@ export function siteKeys(site: string): SiteKeys {
     total: `${prefix}t`,
     totalSketch: `${prefix}tv`,
     totalPaths: `${prefix}tp`,
+    candidates: `${prefix}tc`,
+    candidatesSeen: `${prefix}tcs`,
+    pageBaselines: `${prefix}pb`,
     online: `${prefix}online`,
     days: `${prefix}days`,
     weeks: `${prefix}weeks`,
+    periods: `${prefix}periods`,
     salts: `${prefix}salts`,
     day: (date) => `${prefix}d:${date}`,
     dayPaths: (date) => `${prefix}dp:${date}`,
     daySketch: (date) => `${prefix}dv:${date}`,
     week: (label) => `${prefix}w:${label}`,
     weekSketch: (label) => `${prefix}wv:${label}`,
+    weekImports: (label) => `${prefix}wi:${label}`,
+    period: (kind, label) => `${prefix}${kind === 'month' ? 'm' : 'y'}:${label}`,
+    periodSketch: (kind, label) => `${prefix}${kind === 'month' ? 'mv' : 'yv'}:${label}`,
     salt: (period) => `${prefix}salt:${period}`,
     rate: (minute) => `${prefix}rl:${minute}`,
     writers: `${prefix}b`,
   };
+}
+
+/** A month's or year's member of the `{s}:periods` index: `m:2026-11`, `y:2026`. */
+export function periodMember(kind: 'month' | 'year', label: string): string {
+  return `${kind === 'month' ? 'm' : 'y'}:${label}`;
 }
 
 /** What `siteKeys(site).day(date)` is, with the date left for a script to append. */

@@ -2,29 +2,50 @@
  * The read scripts: each read of the Store interface in one round trip, whatever the number of
  * keys it touches. They write only to prune online entries.
  */
-import type { CountsQuery, DayRecord, StoredFigures } from '../store.js';
-import { DAY_FIELDS, TOTAL_FIELDS, dayKeyPrefixes, siteKeys } from './keys.js';
+import type { CountsQuery, DayRecord, PeriodFigures, StoredFigures } from '../store.js';
+import { DAY_FIELDS, PERIOD_FIELDS, TOTAL_FIELDS, dayKeyPrefixes, siteKeys } from './keys.js';
 import { lua } from './lua-helpers.js';
 
 /**
  * KEYS: 1 online, 2 day, 3 day HLL, 4 week views, 5 week HLL, 6 all-time, 7 all-time HLL,
- * 8 all-time paths. ARGV: 1 onlineSince, 2… paths. A day whose sketch has expired reports the
- * visitors counted last; PFCOUNT of a missing key is 0.
+ * 8 earned paths, 9 yesterday, 10 yesterday HLL, 11 week imports, 12 month, 13 month HLL,
+ * 14 year, 15 year HLL, 16 candidate paths, 17 page baselines. ARGV: 1 onlineSince, 2… paths.
+ * A period whose sketch has expired reports the visitors counted last; PFCOUNT of a missing
+ * key is 0.
  */
 export const READ_COUNTS_LUA = `
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1])
-local day = redis.call('HMGET', KEYS[2], ${lua(DAY_FIELDS.views)}, ${lua(DAY_FIELDS.visitors)})
-local dayVisitors = day[2] or '0'
-if redis.call('EXISTS', KEYS[3]) == 1 then dayVisitors = redis.call('PFCOUNT', KEYS[3]) end
+local function visitors(hash, field, sketch)
+  if redis.call('EXISTS', sketch) == 1 then return redis.call('PFCOUNT', sketch) end
+  return redis.call('HGET', hash, field) or '0'
+end
+local function period(hash, sketch)
+  local f = redis.call('HMGET', hash, ${lua(PERIOD_FIELDS.views)}, ${lua(PERIOD_FIELDS.importedViews)}, ${lua(PERIOD_FIELDS.importedVisitors)})
+  return { f[1] or '0', visitors(hash, ${lua(PERIOD_FIELDS.visitors)}, sketch), f[2] or '0', f[3] or '0' }
+end
+local day = redis.call('HMGET', KEYS[2], ${lua(DAY_FIELDS.views)})
 local total = redis.call('HMGET', KEYS[6], ${lua(TOTAL_FIELDS.views)}, ${lua(TOTAL_FIELDS.importedViews)},
   ${lua(TOTAL_FIELDS.importedVisitors)}, ${lua(TOTAL_FIELDS.lastHit)})
+local weekImported = redis.call('HMGET', KEYS[11], ${lua(PERIOD_FIELDS.importedViews)}, ${lua(PERIOD_FIELDS.importedVisitors)})
 local pages = {}
-if #ARGV > 1 then pages = redis.call('HMGET', KEYS[8], unpack(ARGV, 2)) end
+for i = 2, #ARGV do
+  local views = redis.call('HGET', KEYS[8], ARGV[i])
+  if not views then
+    local candidate = redis.call('HGET', KEYS[16], ARGV[i])
+    views = candidate and string.match(candidate, '^(%d+)') or '0'
+  end
+  pages[#pages + 1] = views
+  pages[#pages + 1] = redis.call('HGET', KEYS[17], ARGV[i]) or '0'
+end
 return {
   redis.call('ZCARD', KEYS[1]),
-  day[1] or '0', dayVisitors,
-  redis.call('GET', KEYS[4]) or '0', redis.call('PFCOUNT', KEYS[5]),
-  total[1] or '0', total[2] or '0', redis.call('PFCOUNT', KEYS[7]), total[3] or '0', total[4] or '0',
+  { day[1] or '0', visitors(KEYS[2], ${lua(DAY_FIELDS.visitors)}, KEYS[3]) },
+  period(KEYS[9], KEYS[10]),
+  { redis.call('GET', KEYS[4]) or '0', redis.call('PFCOUNT', KEYS[5]), weekImported[1] or '0', weekImported[2] or '0' },
+  period(KEYS[12], KEYS[13]),
+  period(KEYS[14], KEYS[15]),
+  { total[1] or '0', redis.call('PFCOUNT', KEYS[7]), total[2] or '0', total[3] or '0' },
+  total[4] or '0',
   pages,
 }
 `;
@@ -33,23 +54,35 @@ return {
 export function readFiguresArgs(query: CountsQuery): { keys: string[]; args: string[] } {
   const k = siteKeys(query.site);
   return {
-    keys: [k.online, k.day(query.date), k.daySketch(query.date), k.week(query.week), k.weekSketch(query.week), k.total, k.totalSketch, k.totalPaths],
+    keys: [
+      k.online, k.day(query.date), k.daySketch(query.date), k.week(query.week), k.weekSketch(query.week), k.total, k.totalSketch, k.totalPaths,
+      k.day(query.yesterday), k.daySketch(query.yesterday), k.weekImports(query.week),
+      k.period('month', query.month), k.periodSketch('month', query.month), k.period('year', query.year), k.periodSketch('year', query.year),
+      k.candidates, k.pageBaselines,
+    ],
     args: [String(query.onlineSince), ...query.paths],
   };
 }
 
+type Cell = string | number | null;
+
 /** The reply of {@link READ_COUNTS_LUA} as figures. */
 export function decodeFigures(reply: unknown): StoredFigures {
-  const r = reply as [number, string, string | number, string, number, string, string, number, string, string, Array<string | null>];
-  const n = (value: string | number | null): number => Number(value ?? 0);
+  const r = reply as [number, Cell[], Cell[], Cell[], Cell[], Cell[], Cell[], Cell, Cell[]];
+  const n = (value: Cell | undefined): number => Number(value ?? 0);
+  const period = (cells: Cell[]): PeriodFigures => ({ views: n(cells[0]), visitors: n(cells[1]), imported: { views: n(cells[2]), visitors: n(cells[3]) } });
+  const pages: StoredFigures['pages'] = [];
+  for (let i = 0; i < r[8].length; i += 2) pages.push({ views: n(r[8][i]), baseline: n(r[8][i + 1]) });
   return {
     online: n(r[0]),
-    today: { views: n(r[1]), visitors: n(r[2]) },
-    week: { views: n(r[3]), visitors: n(r[4]) },
-    total: { views: n(r[5]), visitors: n(r[7]) },
-    imported: { views: n(r[6]), visitors: n(r[8]) },
-    pages: r[10].map(n),
-    lastHit: n(r[9]),
+    today: { views: n(r[1][0]), visitors: n(r[1][1]) },
+    yesterday: period(r[2]),
+    week: period(r[3]),
+    month: period(r[4]),
+    year: period(r[5]),
+    total: period(r[6]),
+    pages,
+    lastHit: n(r[7]),
   };
 }
 

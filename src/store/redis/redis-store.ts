@@ -12,7 +12,7 @@ import { MAX_AUDIT_ENTRIES } from '../store.js';
 import { decodeRateTotals, encodeBatch } from './batch-script.js';
 import { RedisChangeFeed } from './change-feed.js';
 import { connectRedis, redactRedisUrl, type RedisClient, type RedisConnection, type RedisStoreUrl } from './connect.js';
-import { AUDIT_KEY, SITES_KEY, hourField, refusedField, siteKeys } from './keys.js';
+import { AUDIT_KEY, PERIOD_FIELDS, SITES_KEY, hourField, periodMember, refusedField, siteKeys } from './keys.js';
 import { decodeFigures, decodeHistory, decodePairs, readFiguresArgs, readHistoryArgs } from './read-scripts.js';
 import { defineScripts, runScript } from './scripts.js';
 import { exportSiteDump, importSiteDump } from './site-dump.js';
@@ -22,6 +22,8 @@ import { importHistoryArgs, saltArgs } from './write-scripts.js';
 
 /** PEXPIRETIME, SET … PXAT and ZADD GT: the scripts need Redis 7.0. */
 const MIN_REDIS_MAJOR = 7;
+/** Pages per HSET / HDEL of a baseline import: one command never blocks Redis for long. */
+const BASELINE_CHUNK = 1000;
 
 /** The Store over one Redis or Redis Cluster connection. */
 export class RedisStore implements S.Store {
@@ -105,6 +107,50 @@ export class RedisStore implements S.Store {
         ? await runScript(this.client, 'footfallTopPages', { keys: [key], args: [String(wanted)] })
         : await this.client.zrevrange(key, 0, -1, 'WITHSCORES');
     return topPaths(decodePairs(reply), limit);
+  }
+
+  async readPeriods(site: string, kind: 'month' | 'year', from: string, to: string): Promise<S.PeriodRecord[]> {
+    const k = siteKeys(site);
+    const prefix = periodMember(kind, '');
+    const labels = (await this.client.zrange(k.periods, 0, -1))
+      .filter((member) => member.startsWith(prefix))
+      .map((member) => member.slice(prefix.length))
+      .filter((label) => label >= from && label <= to)
+      .sort(compareText);
+    // Auto-pipelining sends the reads together.
+    const rows = await Promise.all(
+      labels.map(async (label) => {
+        const [fields, sketch] = await Promise.all([this.client.hgetall(k.period(kind, label)), this.client.pfcount(k.periodSketch(kind, label))]);
+        const n = (field: string) => Number(fields[field] ?? 0);
+        const visitors = sketch > 0 ? sketch : n(PERIOD_FIELDS.visitors);
+        return Object.keys(fields).length === 0 ? [] : [{ label, views: n(PERIOD_FIELDS.views), visitors, imported: { views: n(PERIOD_FIELDS.importedViews), visitors: n(PERIOD_FIELDS.importedVisitors) } }];
+      }),
+    );
+    return rows.flat();
+  }
+
+  async readPathUsage(site: string, date: string): Promise<S.PathUsage> {
+    const k = siteKeys(site);
+    const [today, earned, candidates] = await Promise.all([this.client.zcard(k.dayPaths(date)), this.client.hlen(k.totalPaths), this.client.hlen(k.candidates)]);
+    return { today, earned, candidates };
+  }
+
+  async setPageBaselines(site: string, pages: S.PathViews[]): Promise<void> {
+    const key = siteKeys(site).pageBaselines;
+    const set = pages.filter((page) => page.views > 0);
+    const removed = pages.filter((page) => page.views <= 0).map((page) => page.path);
+    const tx = this.client.multi();
+    for (let i = 0; i < set.length; i += BASELINE_CHUNK) tx.hset(key, Object.fromEntries(set.slice(i, i + BASELINE_CHUNK).map((page) => [page.path, page.views])));
+    for (let i = 0; i < removed.length; i += BASELINE_CHUNK) tx.hdel(key, ...removed.slice(i, i + BASELINE_CHUNK));
+    // MULTI reports a failed command in its results, not as a rejection.
+    const failed = (await tx.exec())?.find(([error]) => error);
+    if (failed) throw failed[0];
+  }
+
+  async readPageBaselines(site: string, paths: string[]): Promise<number[]> {
+    if (paths.length === 0) return [];
+    const values = await this.client.hmget(siteKeys(site).pageBaselines, ...paths);
+    return values.map((value) => Number(value ?? 0));
   }
 
   async importHistory(site: string, days: S.ImportedDay[]): Promise<void> {

@@ -14,12 +14,12 @@ import { READ_COUNTS_LUA, READ_HISTORY_LUA, TOP_PAGES_LUA } from './read-scripts
 import { IMPORT_HISTORY_LUA, SALT_LUA } from './write-scripts.js';
 
 const SCRIPTS = {
-  footfallApplyBatch: { numberOfKeys: 7, lua: APPLY_BATCH_LUA },
-  footfallReadCounts: { numberOfKeys: 8, lua: READ_COUNTS_LUA },
+  footfallApplyBatch: { numberOfKeys: 10, lua: APPLY_BATCH_LUA },
+  footfallReadCounts: { numberOfKeys: 17, lua: READ_COUNTS_LUA },
   footfallReadHistory: { numberOfKeys: 1, lua: READ_HISTORY_LUA },
   footfallTopPages: { numberOfKeys: 1, lua: TOP_PAGES_LUA },
   footfallSalt: { numberOfKeys: 2, lua: SALT_LUA },
-  footfallImportHistory: { numberOfKeys: 2, lua: IMPORT_HISTORY_LUA },
+  footfallImportHistory: { numberOfKeys: 4, lua: IMPORT_HISTORY_LUA },
 } as const;
 
 /** The scripts {@link runScript} can run. */

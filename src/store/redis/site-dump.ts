@@ -4,9 +4,9 @@
  */
 import { HyperLogLog } from '../hll/hyperloglog.js';
 import { emptyRefused, REFUSAL_REASONS } from '../refusals.js';
-import type { DayDump, SiteDump, SiteRecord } from '../store.js';
+import type { CandidateDump, DayDump, Figures, PeriodDump, SiteDump, SiteRecord } from '../store.js';
 import type { RedisClient } from './connect.js';
-import { DAY_FIELDS, SITES_KEY, TOTAL_FIELDS, hourField, refusedField, siteKeys } from './keys.js';
+import { DAY_FIELDS, PERIOD_FIELDS, SITES_KEY, TOTAL_FIELDS, hourField, periodMember, refusedField, siteKeys } from './keys.js';
 import { decodePairs } from './read-scripts.js';
 import { UNLINK_CHUNK, scanSiteKeys } from './site-scan.js';
 
@@ -30,24 +30,30 @@ function sketchOf(bytes: Buffer | null): string {
 export async function exportSiteDump(client: RedisClient, id: string): Promise<SiteDump | undefined> {
   const k = siteKeys(id);
   // Auto-pipelining sends each group of reads in one round trip.
-  const [settings, days, weeks, salts, total, totalSketch, totalPaths] = await Promise.all([
+  const [settings, days, weeks, periods, salts, total, totalSketch, totalPaths, candidates, candidatesSeen, pageBaselines] = await Promise.all([
     client.get(k.settings),
     client.zrange(k.days, 0, -1, 'WITHSCORES').then(decodePairs),
     client.zrange(k.weeks, 0, -1, 'WITHSCORES').then(decodePairs),
+    client.zrange(k.periods, 0, -1, 'WITHSCORES').then(decodePairs),
     client.zrange(k.salts, 0, -1, 'WITHSCORES').then(decodePairs),
     client.hgetall(k.total),
     client.getBuffer(k.totalSketch),
     client.hgetall(k.totalPaths),
+    client.hgetall(k.candidates),
+    client.zrange(k.candidatesSeen, 0, -1, 'WITHSCORES').then(decodePairs),
+    client.hgetall(k.pageBaselines),
   ]);
   if (settings === null) return undefined;
-  const [dayDumps, weekDumps, saltDumps] = await Promise.all([
+  const [dayDumps, weekDumps, periodDumps, saltDumps] = await Promise.all([
     Promise.all(days.map(([date, keepUntil]) => readDay(client, id, date, keepUntil))),
     Promise.all(
       weeks.map(async ([label, keepUntil]) => {
-        const [views, sketch] = await Promise.all([client.get(k.week(label)), client.getBuffer(k.weekSketch(label))]);
-        return views === null ? [] : [{ label, views: num(views), sketch: sketchOf(sketch), keepUntil }];
+        const [views, sketch, imports] = await Promise.all([client.get(k.week(label)), client.getBuffer(k.weekSketch(label)), client.hgetall(k.weekImports(label))]);
+        if (views === null && Object.keys(imports).length === 0) return [];
+        return [{ label, views: num(views), keepUntil, imported: importedOf(imports), sketch: sketchOf(sketch) }];
       }),
     ),
+    Promise.all(periods.map(([member, keepUntil]) => readPeriod(client, id, member, keepUntil))),
     Promise.all(
       salts.map(async ([period, expiresAt]) => {
         const salt = await client.get(k.salt(period));
@@ -59,15 +65,55 @@ export async function exportSiteDump(client: RedisClient, id: string): Promise<S
     site: JSON.parse(settings) as SiteRecord,
     days: dayDumps.flat(),
     weeks: weekDumps.flat(),
+    periods: periodDumps.flat(),
     total: {
       views: num(total[TOTAL_FIELDS.views]),
       sketch: sketchOf(totalSketch),
       paths: Object.entries(totalPaths).map(([path, views]) => [path, Number(views)]),
+      candidates: candidateDumps(candidates, candidatesSeen),
       lastHit: num(total[TOTAL_FIELDS.lastHit]),
       imported: { views: num(total[TOTAL_FIELDS.importedViews]), visitors: num(total[TOTAL_FIELDS.importedVisitors]) },
     },
+    pageBaselines: Object.entries(pageBaselines).map(([path, views]) => [path, Number(views)]),
     salts: saltDumps.flat(),
   };
+}
+
+function importedOf(fields: Record<string, string>): Figures {
+  return { views: num(fields[PERIOD_FIELDS.importedViews]), visitors: num(fields[PERIOD_FIELDS.importedVisitors]) };
+}
+
+/** `{s}:tc` path → "<views>:<earner>" with each one's last view from `{s}:tcs`. */
+function candidateDumps(values: Record<string, string>, seen: Array<[string, number]>): CandidateDump[] {
+  const lastView = new Map(seen);
+  return Object.entries(values).map(([path, value]) => {
+    const [, views = '0', earner = ''] = /^(\d+):(.*)$/.exec(value) ?? [];
+    return { path, views: Number(views), earner, seen: lastView.get(path) ?? 0 };
+  });
+}
+
+async function readPeriod(client: RedisClient, site: string, member: string, keepUntil: number): Promise<PeriodDump[]> {
+  const k = siteKeys(site);
+  const kind = member.startsWith('m:') ? 'month' : 'year';
+  const label = member.slice(2);
+  const [fields, sketch, sketchUntil] = await Promise.all([
+    client.hgetall(k.period(kind, label)),
+    client.getBuffer(k.periodSketch(kind, label)),
+    client.pexpiretime(k.periodSketch(kind, label)),
+  ]);
+  // Listed in the index but expired.
+  if (Object.keys(fields).length === 0) return [];
+  return [
+    {
+      kind,
+      label,
+      views: num(fields[PERIOD_FIELDS.views]),
+      visitors: sketch ? HyperLogLog.fromRedisBytes(sketch).count() : num(fields[PERIOD_FIELDS.visitors]),
+      imported: importedOf(fields),
+      keepUntil,
+      ...(sketch ? { sketch: sketch.toString('base64'), sketchUntil } : {}),
+    },
+  ];
 }
 
 async function readDay(client: RedisClient, site: string, date: string, keepUntil: number): Promise<DayDump[]> {
@@ -124,6 +170,7 @@ export async function importSiteDump(client: RedisClient, dump: SiteDump, now: n
   const k = siteKeys(id);
   const days = dump.days.filter((day) => day.keepUntil > now).map((day) => ({ day, sketch: sketchBytes(day.sketch) }));
   const weeks = dump.weeks.filter((week) => week.keepUntil > now).map((week) => ({ week, sketch: sketchBytes(week.sketch) }));
+  const periods = dump.periods.filter((period) => period.keepUntil > now).map((period) => ({ period, sketch: sketchBytes(period.sketch) }));
   const totalSketch = sketchBytes(dump.total.sketch);
   const salts = dump.salts.filter((salt) => salt.expiresAt > now);
   // Writers' seqs stay: a batch applied before the import is still not applied again.
@@ -151,10 +198,33 @@ export async function importSiteDump(client: RedisClient, dump: SiteDump, now: n
     if (sketch?.bytes && sketchUntil > now) tx.set(k.daySketch(day.date), sketch.bytes, 'PXAT', sketchUntil);
     tx.zadd(k.days, keepUntil, day.date);
   }
+  const imported = (figures: Figures) => figures.views !== 0 || figures.visitors !== 0;
   for (const { week, sketch } of weeks) {
-    tx.set(k.week(week.label), week.views, 'PXAT', ms(week.keepUntil));
-    if (sketch?.bytes) tx.set(k.weekSketch(week.label), sketch.bytes, 'PXAT', ms(week.keepUntil));
-    tx.zadd(k.weeks, ms(week.keepUntil), week.label);
+    const until = ms(week.keepUntil);
+    // A week only imported history reached has no counted key, as it had none before.
+    if (week.views !== 0 || sketch?.bytes || !imported(week.imported)) {
+      tx.set(k.week(week.label), week.views, 'PXAT', until);
+      if (sketch?.bytes) tx.set(k.weekSketch(week.label), sketch.bytes, 'PXAT', until);
+    }
+    if (imported(week.imported)) {
+      tx.hset(k.weekImports(week.label), { [PERIOD_FIELDS.importedViews]: week.imported.views, [PERIOD_FIELDS.importedVisitors]: week.imported.visitors });
+      tx.pexpireat(k.weekImports(week.label), until);
+    }
+    tx.zadd(k.weeks, until, week.label);
+  }
+  for (const { period, sketch } of periods) {
+    const until = ms(period.keepUntil);
+    const hash = k.period(period.kind, period.label);
+    tx.hset(hash, {
+      [PERIOD_FIELDS.views]: period.views,
+      [PERIOD_FIELDS.visitors]: sketch ? sketch.count : period.visitors,
+      [PERIOD_FIELDS.importedViews]: period.imported.views,
+      [PERIOD_FIELDS.importedVisitors]: period.imported.visitors,
+    });
+    tx.pexpireat(hash, until);
+    const sketchUntil = ms(Math.min(period.sketchUntil ?? 0, until));
+    if (sketch?.bytes && sketchUntil > now) tx.set(k.periodSketch(period.kind, period.label), sketch.bytes, 'PXAT', sketchUntil);
+    tx.zadd(k.periods, until, periodMember(period.kind, period.label));
   }
   for (const salt of salts) {
     tx.set(k.salt(salt.period), salt.salt, 'PXAT', ms(salt.expiresAt));
@@ -163,6 +233,7 @@ export async function importSiteDump(client: RedisClient, dump: SiteDump, now: n
   const latest = (times: number[]): number => ms(Math.max(0, ...times));
   if (days.length > 0) tx.pexpireat(k.days, latest(days.map(({ day }) => day.keepUntil)));
   if (weeks.length > 0) tx.pexpireat(k.weeks, latest(weeks.map(({ week }) => week.keepUntil)));
+  if (periods.length > 0) tx.pexpireat(k.periods, latest(periods.map(({ period }) => period.keepUntil)));
   if (salts.length > 0) tx.pexpireat(k.salts, latest(salts.map((salt) => salt.expiresAt)));
   const { total } = dump;
   tx.hset(k.total, {
@@ -173,6 +244,11 @@ export async function importSiteDump(client: RedisClient, dump: SiteDump, now: n
   });
   if (totalSketch?.bytes) tx.set(k.totalSketch, totalSketch.bytes);
   for (const part of chunks(total.paths)) tx.hset(k.totalPaths, Object.fromEntries(part));
+  for (const part of chunks(total.candidates)) {
+    tx.hset(k.candidates, Object.fromEntries(part.map((candidate) => [candidate.path, `${candidate.views}:${candidate.earner}`])));
+    tx.zadd(k.candidatesSeen, ...part.flatMap((candidate) => [ms(candidate.seen), candidate.path]));
+  }
+  for (const part of chunks(dump.pageBaselines)) tx.hset(k.pageBaselines, Object.fromEntries(part));
   // MULTI reports a failed command in its results, not as a rejection.
   const failed = (await tx.exec())?.find(([error]) => error);
   if (failed) throw failed[0];

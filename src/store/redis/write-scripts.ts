@@ -3,7 +3,7 @@
  * imported history whose all-time sums follow each day's difference.
  */
 import type { ImportedDay } from '../store.js';
-import { DAY_FIELDS, TOTAL_FIELDS, siteKeys } from './keys.js';
+import { DAY_FIELDS, PERIOD_FIELDS, TOTAL_FIELDS, periodMember, siteKeys } from './keys.js';
 import { LUA_HELPERS, lua } from './lua-helpers.js';
 
 /**
@@ -27,28 +27,51 @@ export function saltArgs(site: string, period: string, candidate: string, expire
 }
 
 /**
- * KEYS: 1 all-time, 2 days index. ARGV[1]: JSON `[{k: day key, n: date, v, u, e: keepUntil}]`.
- * Replaces each day's import and moves the all-time imported sums by the difference, in one
- * script so that concurrent imports cannot both read the same previous value.
+ * KEYS: 1 all-time, 2 days index, 3 weeks index, 4 periods index. ARGV[1]: JSON
+ * `[{k: day key, n: date, v, u, e: keepUntil, p: [[hash, index member, keepUntil, is week, …keys kept as long], …]}]`.
+ * Replaces each day's import and moves the imported sums of all-time and of the day's week,
+ * month and year by the difference, in one script so that concurrent imports cannot both read
+ * the same previous value. A week whose time has passed is not written: it would expire at once.
  */
 export const IMPORT_HISTORY_LUA = `${LUA_HELPERS}
 local views, visitors = 0, 0
 for _, d in ipairs(cjson.decode(ARGV[1])) do
   local before = redis.call('HMGET', d.k, ${lua(DAY_FIELDS.importedViews)}, ${lua(DAY_FIELDS.importedVisitors)})
-  views = views + d.v - tonumber(before[1] or '0')
-  visitors = visitors + d.u - tonumber(before[2] or '0')
+  local dv, du = d.v - tonumber(before[1] or '0'), d.u - tonumber(before[2] or '0')
+  views, visitors = views + dv, visitors + du
   redis.call('HSET', d.k, ${lua(DAY_FIELDS.importedViews)}, int(d.v), ${lua(DAY_FIELDS.importedVisitors)}, int(d.u))
   expireAt(d.k, d.e)
   indexAdd(KEYS[2], d.e, d.n)
+  for _, p in ipairs(d.p) do
+    if p[3] > now() and (dv ~= 0 or du ~= 0) then
+      redis.call('HINCRBY', p[1], ${lua(PERIOD_FIELDS.importedViews)}, int(dv))
+      redis.call('HINCRBY', p[1], ${lua(PERIOD_FIELDS.importedVisitors)}, int(du))
+      expireAt(p[1], p[3])
+      -- A week's counted keys live as long as its imported sums, as one period.
+      for j = 5, #p do expireAt(p[j], p[3]) end
+      indexAdd(p[4] and KEYS[3] or KEYS[4], p[3], p[2])
+    end
+  end
 end
 if views ~= 0 then redis.call('HINCRBY', KEYS[1], ${lua(TOTAL_FIELDS.importedViews)}, int(views)) end
 if visitors ~= 0 then redis.call('HINCRBY', KEYS[1], ${lua(TOTAL_FIELDS.importedVisitors)}, int(visitors)) end
 return 1
 `;
 
-/** KEYS and ARGV of {@link IMPORT_HISTORY_LUA}; each day's key is built here, not in Lua. */
+/** KEYS and ARGV of {@link IMPORT_HISTORY_LUA}; each key is built here, not in Lua. */
 export function importHistoryArgs(site: string, days: ImportedDay[]): { keys: string[]; args: string[] } {
   const k = siteKeys(site);
-  const list = days.map((day) => ({ k: k.day(day.date), n: day.date, v: day.views, u: day.visitors, e: day.keepUntil }));
-  return { keys: [k.total, k.days], args: [JSON.stringify(list)] };
+  const list = days.map((day) => ({
+    k: k.day(day.date),
+    n: day.date,
+    v: day.views,
+    u: day.visitors,
+    e: day.keepUntil,
+    p: [
+      [k.weekImports(day.week.label), day.week.label, day.week.keepUntil, true, k.week(day.week.label), k.weekSketch(day.week.label)],
+      [k.period('month', day.month.label), periodMember('month', day.month.label), day.month.keepUntil, false],
+      [k.period('year', day.year.label), periodMember('year', day.year.label), day.year.keepUntil, false],
+    ],
+  }));
+  return { keys: [k.total, k.days, k.weeks, k.periods], args: [JSON.stringify(list)] };
 }

@@ -1,12 +1,14 @@
 /**
  * Applies one `SiteBatch` inside the caller's write transaction. Figures are added by UPSERT;
- * each HyperLogLog (day, week, all-time) is read, updated and written back once per batch, and
- * not written at all when no register changed.
+ * each HyperLogLog (day, week, month, year, all-time) is read, updated and written back once
+ * per batch, and not written at all when no register changed.
  */
 import type { Database, Statement } from 'better-sqlite3';
 import { HyperLogLog } from '../hll/hyperloglog.js';
-import { WRITER_MEMORY_MS, MAX_PATHS_PER_DAY, MAX_PATHS_TOTAL, type DayDelta, type RateTotals, type RefusalReason, type SiteBatch } from '../store.js';
+import { countAllTime } from '../path-slots.js';
+import { WRITER_MEMORY_MS, type DayDelta, type RateTotals, type RefusalReason, type SiteBatch } from '../store.js';
 import { CappedPaths } from './capped-paths.js';
+import { PathSlotStatements } from './path-slot-tables.js';
 
 interface SketchUpdate {
   /** Redis bytes to store, or null when the stored sketch is still right. */
@@ -23,13 +25,15 @@ export class BatchWrites {
   private readonly upsertDay: Statement<[Record<string, string | number | Buffer | null>]>;
   private readonly weekSketch: Statement<[{ site: string; label: string }], Buffer | null>;
   private readonly upsertWeek: Statement<[Record<string, string | number | Buffer | null>]>;
+  private readonly periodSketch: Statement<[{ site: string; kind: string; label: string }], Buffer | null>;
+  private readonly upsertPeriod: Statement<[Record<string, string | number | Buffer | null>]>;
   private readonly totalSketch: Statement<[{ site: string }], Buffer | null>;
   private readonly upsertTotal: Statement<[Record<string, string | number | Buffer | null>]>;
   private readonly touchOnline: Statement<[{ site: string; id: string; seen: number }]>;
   private readonly pruneOnline: Statement<[{ site: string; since: number }]>;
   private readonly addRate: Statement<[{ minute: number; site: string; visitor: string; count: number }], number>;
   private readonly dayPaths: CappedPaths;
-  private readonly totalPaths: CappedPaths;
+  private readonly pathSlots: PathSlotStatements;
 
   constructor(db: Database) {
     // A seq not above the writer's last (still remembered) leaves the row as it is, so
@@ -62,6 +66,18 @@ export class BatchWrites {
         visitors = coalesce(@visitors, visitors),
         keep_until = max(keep_until, excluded.keep_until),
         sketch = coalesce(excluded.sketch, sketch)`);
+    this.periodSketch = db
+      .prepare<[{ site: string; kind: string; label: string }], Buffer | null>('SELECT sketch FROM periods WHERE site = @site AND kind = @kind AND label = @label')
+      .pluck();
+    this.upsertPeriod = db.prepare(`
+      INSERT INTO periods (site, kind, label, views, visitors, keep_until, sketch_until, sketch)
+      VALUES (@site, @kind, @label, @views, coalesce(@visitors, 0), @keepUntil, @sketchUntil, @sketch)
+      ON CONFLICT (site, kind, label) DO UPDATE SET
+        views = views + excluded.views,
+        visitors = coalesce(@visitors, visitors),
+        keep_until = max(keep_until, excluded.keep_until),
+        sketch_until = max(sketch_until, excluded.sketch_until),
+        sketch = coalesce(excluded.sketch, sketch)`);
     this.totalSketch = db.prepare<[{ site: string }], Buffer | null>('SELECT sketch FROM totals WHERE site = @site').pluck();
     this.upsertTotal = db.prepare(`
       INSERT INTO totals (site, views, visitors, last_hit, sketch)
@@ -81,8 +97,8 @@ export class BatchWrites {
          ON CONFLICT (minute, site, visitor) DO UPDATE SET count = count + excluded.count RETURNING count`,
       )
       .pluck();
-    this.dayPaths = new CappedPaths(db, 'day_paths', ['site', 'date'], MAX_PATHS_PER_DAY);
-    this.totalPaths = new CappedPaths(db, 'paths', ['site'], MAX_PATHS_TOTAL);
+    this.dayPaths = new CappedPaths(db, 'day_paths', ['site', 'date']);
+    this.pathSlots = new PathSlotStatements(db);
   }
 
   /** Writes `batch` unless it was applied before (see SiteBatch); must run in a write transaction. */
@@ -92,20 +108,25 @@ export class BatchWrites {
     const { site } = batch;
     const ids = batch.days.flatMap((delta) => [...delta.ids]);
     const total = ids.length > 0 ? updateSketch(this.totalSketch.get({ site }), ids) : UNCHANGED;
-    const totalPaths = this.totalPaths.start({ site });
+    const slots = this.pathSlots.forSite(site);
     let views = 0;
     for (const delta of batch.days) {
       views += delta.views;
       this.applyDay(site, delta);
-      const dayPaths = this.dayPaths.start({ site, date: delta.date });
-      for (const [path, n] of delta.paths) {
-        dayPaths.add(path, n);
-        totalPaths.add(path, n);
+      const dayPaths = this.dayPaths.start({ site, date: delta.date }, batch.pathLimit.day);
+      for (const [path, change] of delta.paths) {
+        dayPaths.add(path, change.views);
+        countAllTime(slots, path, change, batch.pathLimit.total, now);
       }
     }
     for (const delta of batch.weeks) {
       const week = delta.ids.size > 0 ? updateSketch(this.weekSketch.get({ site, label: delta.label }), delta.ids) : UNCHANGED;
       this.upsertWeek.run({ site, label: delta.label, views: delta.views, keepUntil: delta.keepUntil, ...week });
+    }
+    for (const delta of batch.periods) {
+      const key = { site, kind: delta.kind, label: delta.label };
+      const period = delta.ids.size > 0 ? updateSketch(this.periodSketch.get(key), delta.ids) : UNCHANGED;
+      this.upsertPeriod.run({ ...key, views: delta.views, keepUntil: delta.keepUntil, sketchUntil: delta.sketchUntil, ...period });
     }
     this.upsertTotal.run({ site, views, lastHit: batch.lastHit, ...total });
     for (const [id, seen] of batch.online) this.touchOnline.run({ site, id, seen });

@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { StartupError } from '../../errors.js';
 import type { Logger } from '../../log.js';
-import { APPLICATION_ID, SCHEMA_VERSION, createSchema } from './schema.js';
+import { APPLICATION_ID, SCHEMA_VERSION, createSchema, migrateSchema } from './schema.js';
 
 /** How long a write waits for another connection (a CLI next to the server) before failing. */
 const BUSY_TIMEOUT_MS = 5_000;
@@ -44,19 +44,22 @@ export function openDatabase(path: string, log: Logger): Database.Database {
   try {
     // Checked again under the write lock, before anything is written (WAL mode included):
     // another process may have created the file meanwhile.
-    const created = db.transaction(() => {
+    const { created, from } = db.transaction(() => {
       const identity = identify(db);
       if (identity.tables.length === 0 && identity.applicationId === 0) {
         createSchema(db);
-        return true;
+        return { created: true, from: SCHEMA_VERSION };
       }
       refuseForeign(file, identity);
-      return false;
+      // An older footfall's file gets the newer tables in the same transaction, or stays as it was.
+      migrateSchema(db, identity.version);
+      return { created: false, from: identity.version };
     }).immediate();
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     // Deleted salts must not stay readable in free pages of the file.
     db.pragma('secure_delete = ON');
+    if (from < SCHEMA_VERSION) log.info({ file, from, to: SCHEMA_VERSION }, 'sqlite store upgraded to the current schema');
     log.info({ file, created, schema: SCHEMA_VERSION }, 'sqlite store opened');
     return db;
   } catch (error) {

@@ -9,7 +9,7 @@ import type { Database } from 'better-sqlite3';
 export const APPLICATION_ID = 0x466f6f74;
 
 /** `PRAGMA user_version` this code writes; a newer file is refused rather than misread. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Hours of a day that has none yet, as stored in `days.hours`. */
 export const ZERO_HOURS = JSON.stringify(new Array<number>(24).fill(0));
@@ -124,11 +124,75 @@ CREATE TABLE audit (
 `;
 
 /**
+ * What each schema version adds to the one before, applied in order to a file of an older
+ * footfall (and after SCHEMA_SQL, version 1, to a new file).
+ *
+ * 2: month and year figures (`periods`, imported sums apart in `period_imports` for weeks,
+ *    months and years); all-time `paths` are the earned ones, `candidate_paths` wait for a
+ *    second earner; page baselines.
+ */
+const MIGRATIONS: Record<number, string> = {
+  2: `
+CREATE TABLE periods (
+  site TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  label TEXT NOT NULL,
+  views INTEGER NOT NULL DEFAULT 0,
+  visitors INTEGER NOT NULL DEFAULT 0,
+  keep_until INTEGER NOT NULL,
+  sketch_until INTEGER NOT NULL DEFAULT 0,
+  sketch BLOB,
+  PRIMARY KEY (site, kind, label)
+);
+CREATE INDEX periods_by_keep_until ON periods (keep_until);
+CREATE INDEX periods_by_sketch_until ON periods (sketch_until) WHERE sketch IS NOT NULL;
+
+CREATE TABLE period_imports (
+  site TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  label TEXT NOT NULL,
+  views INTEGER NOT NULL DEFAULT 0,
+  visitors INTEGER NOT NULL DEFAULT 0,
+  keep_until INTEGER NOT NULL,
+  PRIMARY KEY (site, kind, label)
+) WITHOUT ROWID;
+CREATE INDEX period_imports_by_keep_until ON period_imports (keep_until);
+
+CREATE TABLE candidate_paths (
+  site TEXT NOT NULL,
+  path TEXT NOT NULL,
+  earner TEXT NOT NULL,
+  views INTEGER NOT NULL,
+  seen INTEGER NOT NULL,
+  PRIMARY KEY (site, path)
+) WITHOUT ROWID;
+CREATE INDEX candidate_paths_by_seen ON candidate_paths (site, seen);
+
+CREATE TABLE page_baselines (
+  site TEXT NOT NULL,
+  path TEXT NOT NULL,
+  views INTEGER NOT NULL,
+  PRIMARY KEY (site, path)
+) WITHOUT ROWID;
+`,
+};
+
+/**
  * Creates the tables and marks the file as footfall's, in the caller's write transaction, so a
  * file is either untouched or complete.
  */
 export function createSchema(db: Database): void {
   db.exec(SCHEMA_SQL);
+  migrateSchema(db, 1);
   db.pragma(`application_id = ${APPLICATION_ID}`);
-  db.pragma(`user_version = ${SCHEMA_VERSION}`);
+}
+
+/** Brings a file from `version` to SCHEMA_VERSION, in the caller's write transaction. */
+export function migrateSchema(db: Database, version: number): void {
+  for (let next = version + 1; next <= SCHEMA_VERSION; next++) {
+    const sql = MIGRATIONS[next];
+    if (sql === undefined) throw new Error(`no migration to schema version ${next}`);
+    db.exec(sql);
+  }
+  if (version < SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
 }

@@ -6,9 +6,29 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { HyperLogLog } from '../hll/hyperloglog.js';
 import { emptyRefused } from '../refusals.js';
-import type { DayDump, SiteDump, SiteRecord } from '../store.js';
+import type { CandidateDump, DayDump, Figures, PeriodDump, SiteDump, SiteRecord } from '../store.js';
 
-const SITE_TABLES = ['salts', 'days', 'day_paths', 'weeks', 'totals', 'paths', 'online', 'rate'] as const;
+const SITE_TABLES = [
+  'salts', 'days', 'day_paths', 'weeks', 'periods', 'period_imports', 'totals', 'paths', 'candidate_paths', 'page_baselines', 'online', 'rate',
+] as const;
+
+interface PeriodRow {
+  kind: 'month' | 'year';
+  label: string;
+  views: number;
+  visitors: number;
+  keep_until: number;
+  sketch_until: number;
+  sketch: Buffer | null;
+}
+
+interface ImportRow {
+  kind: 'week' | 'month' | 'year';
+  label: string;
+  views: number;
+  visitors: number;
+  keep_until: number;
+}
 
 type Value = string | number | Buffer | null;
 
@@ -43,8 +63,15 @@ export class SiteDumps {
   private readonly weeks: Statement<[string], { label: string; views: number; keep_until: number; sketch: Buffer | null }>;
   private readonly total: Statement<[string], TotalRow>;
   private readonly paths: Statement<[string], [string, number]>;
+  private readonly periods: Statement<[string], PeriodRow>;
+  private readonly imports: Statement<[string], ImportRow>;
+  private readonly candidates: Statement<[string], CandidateDump>;
+  private readonly baselines: Statement<[string], [string, number]>;
   private readonly salts: Statement<[string, number], { period: string; salt: string; expires_at: number }>;
-  private readonly insert: Record<'day' | 'dayPath' | 'week' | 'total' | 'path' | 'salt', Statement<[Record<string, Value>]>>;
+  private readonly insert: Record<
+    'day' | 'dayPath' | 'week' | 'period' | 'periodImport' | 'total' | 'path' | 'candidate' | 'baseline' | 'salt',
+    Statement<[Record<string, Value>]>
+  >;
 
   constructor(db: Database) {
     this.deletes = SITE_TABLES.map((table) => db.prepare<[string]>(`DELETE FROM ${table} WHERE site = ?`));
@@ -53,6 +80,10 @@ export class SiteDumps {
     this.weeks = db.prepare('SELECT label, views, keep_until, sketch FROM weeks WHERE site = ? ORDER BY label');
     this.total = db.prepare('SELECT views, last_hit, imported_views, imported_visitors, sketch FROM totals WHERE site = ?');
     this.paths = db.prepare<[string], [string, number]>('SELECT path, views FROM paths WHERE site = ?').raw();
+    this.periods = db.prepare('SELECT kind, label, views, visitors, keep_until, sketch_until, sketch FROM periods WHERE site = ? ORDER BY kind, label');
+    this.imports = db.prepare('SELECT kind, label, views, visitors, keep_until FROM period_imports WHERE site = ? ORDER BY kind, label');
+    this.candidates = db.prepare('SELECT path, views, earner, seen FROM candidate_paths WHERE site = ? ORDER BY path');
+    this.baselines = db.prepare<[string], [string, number]>('SELECT path, views FROM page_baselines WHERE site = ?').raw();
     this.salts = db.prepare('SELECT period, salt, expires_at FROM salts WHERE site = ? AND expires_at > ?');
     const insert = (table: string, columns: string[]) =>
       db.prepare<[Record<string, Value>]>(`INSERT OR REPLACE INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`);
@@ -63,8 +94,12 @@ export class SiteDumps {
       ]),
       dayPath: insert('day_paths', ['site', 'date', 'path', 'views']),
       week: insert('weeks', ['site', 'label', 'views', 'visitors', 'keep_until', 'sketch']),
+      period: insert('periods', ['site', 'kind', 'label', 'views', 'visitors', 'keep_until', 'sketch_until', 'sketch']),
+      periodImport: insert('period_imports', ['site', 'kind', 'label', 'views', 'visitors', 'keep_until']),
       total: insert('totals', ['site', 'views', 'visitors', 'last_hit', 'imported_views', 'imported_visitors', 'sketch']),
       path: insert('paths', ['site', 'path', 'views']),
+      candidate: insert('candidate_paths', ['site', 'path', 'earner', 'views', 'seen']),
+      baseline: insert('page_baselines', ['site', 'path', 'views']),
       salt: insert('salts', ['site', 'period', 'salt', 'expires_at']),
     };
   }
@@ -95,22 +130,49 @@ export class SiteDumps {
     }));
     const empty = HyperLogLog.create().toBase64();
     const total = this.total.get(site.id);
+    const imports = new Map(this.imports.all(site.id).map((row) => [`${row.kind}:${row.label}`, row]));
+    const importedOf = (kind: string, label: string): Figures => {
+      const row = imports.get(`${kind}:${label}`);
+      imports.delete(`${kind}:${label}`);
+      return { views: row?.views ?? 0, visitors: row?.visitors ?? 0 };
+    };
+    const keptUntil = (kind: string, label: string, counted: number) => Math.max(counted, imports.get(`${kind}:${label}`)?.keep_until ?? 0);
+    const weeks: SiteDump['weeks'] = this.weeks.all(site.id).map((week) => ({
+      label: week.label,
+      views: week.views,
+      keepUntil: keptUntil('week', week.label, week.keep_until),
+      imported: importedOf('week', week.label),
+      sketch: week.sketch?.toString('base64') ?? empty,
+    }));
+    const periods: PeriodDump[] = this.periods.all(site.id).map((row) => ({
+      kind: row.kind,
+      label: row.label,
+      views: row.views,
+      visitors: row.visitors,
+      keepUntil: keptUntil(row.kind, row.label, row.keep_until),
+      imported: importedOf(row.kind, row.label),
+      ...(row.sketch ? { sketch: row.sketch.toString('base64'), sketchUntil: row.sketch_until } : {}),
+    }));
+    // Periods that only imported history reached.
+    for (const row of imports.values()) {
+      const imported = { views: row.views, visitors: row.visitors };
+      if (row.kind === 'week') weeks.push({ label: row.label, views: 0, keepUntil: row.keep_until, imported, sketch: empty });
+      else periods.push({ kind: row.kind, label: row.label, views: 0, visitors: 0, keepUntil: row.keep_until, imported });
+    }
     return {
       site,
       days,
-      weeks: this.weeks.all(site.id).map((week) => ({
-        label: week.label,
-        views: week.views,
-        sketch: week.sketch?.toString('base64') ?? empty,
-        keepUntil: week.keep_until,
-      })),
+      weeks,
+      periods,
       total: {
         views: total?.views ?? 0,
         sketch: total?.sketch?.toString('base64') ?? empty,
         paths: this.paths.all(site.id),
+        candidates: this.candidates.all(site.id),
         lastHit: total?.last_hit ?? 0,
         imported: { views: total?.imported_views ?? 0, visitors: total?.imported_visitors ?? 0 },
       },
+      pageBaselines: this.baselines.all(site.id),
       salts: this.salts.all(site.id, now).map((salt) => ({ period: salt.period, salt: salt.salt, expiresAt: salt.expires_at })),
     };
   }
@@ -140,9 +202,30 @@ export class SiteDumps {
       });
       for (const [path, views] of day.paths) this.insert.dayPath.run({ site, date: day.date, path, views });
     }
+    const importOf = (kind: string, label: string, imported: Figures, keepUntil: number) => {
+      if (imported.views !== 0 || imported.visitors !== 0) this.insert.periodImport.run({ site, kind, label, ...imported, keep_until: keepUntil });
+    };
     for (const week of dump.weeks) {
       const sketch = HyperLogLog.fromBase64(week.sketch);
+      importOf('week', week.label, week.imported, week.keepUntil);
+      // A week only imported history reached has no counted row, as it had none before.
+      if (week.views === 0 && sketch.isEmpty() && (week.imported.views !== 0 || week.imported.visitors !== 0)) continue;
       this.insert.week.run({ site, label: week.label, views: week.views, visitors: sketch.count(), keep_until: week.keepUntil, sketch: sketch.toRedisBytes() });
+    }
+    for (const period of dump.periods) {
+      const sketch = period.sketch === undefined ? undefined : HyperLogLog.fromBase64(period.sketch);
+      importOf(period.kind, period.label, period.imported, period.keepUntil);
+      if (period.views === 0 && !sketch && period.visitors === 0 && (period.imported.views !== 0 || period.imported.visitors !== 0)) continue;
+      this.insert.period.run({
+        site,
+        kind: period.kind,
+        label: period.label,
+        views: period.views,
+        visitors: sketch?.count() ?? period.visitors,
+        keep_until: period.keepUntil,
+        sketch_until: period.sketchUntil ?? 0,
+        sketch: sketch?.toRedisBytes() ?? null,
+      });
     }
     const { total } = dump;
     const sketch = total.sketch === undefined ? undefined : HyperLogLog.fromBase64(total.sketch);
@@ -156,6 +239,8 @@ export class SiteDumps {
       sketch: sketch?.toRedisBytes() ?? null,
     });
     for (const [path, views] of total.paths) this.insert.path.run({ site, path, views });
+    for (const candidate of total.candidates) this.insert.candidate.run({ site, ...candidate });
+    for (const [path, views] of dump.pageBaselines) this.insert.baseline.run({ site, path, views });
     for (const salt of dump.salts) this.insert.salt.run({ site, period: salt.period, salt: salt.salt, expires_at: salt.expiresAt });
   }
 }

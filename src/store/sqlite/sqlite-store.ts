@@ -8,7 +8,7 @@ import type { Logger } from '../../log.js';
 import { LocalChangeFeed } from '../local-change-feed.js';
 import { compareText } from '../ordering.js';
 import * as S from '../store.js';
-import { MAX_AUDIT_ENTRIES } from '../store.js';
+import { MAX_AUDIT_ENTRIES, PATH_CANDIDATE_MS } from '../store.js';
 import { BatchWrites } from './batch-writes.js';
 import { openDatabase } from './open-database.js';
 import { Queries } from './queries.js';
@@ -48,6 +48,7 @@ class SqliteStore implements S.Store {
   private readonly applyOnce: Transaction<(batch: S.SiteBatch, now: number) => S.RateTotals>;
   private readonly saltOnce: Transaction<(offer: SaltOffer) => string>;
   private readonly importHistoryOnce: Transaction<(site: string, days: S.ImportedDay[]) => void>;
+  private readonly setPageBaselinesOnce: Transaction<(site: string, pages: S.PathViews[]) => void>;
   private readonly pruneOnce: Transaction<(now: number) => void>;
 
   constructor(db: Database, clock: () => number, log: Logger) {
@@ -64,14 +65,27 @@ class SqliteStore implements S.Store {
       return this.sql.getSalt.get(offer) ?? offer.salt;
     });
     this.importHistoryOnce = db.transaction((site: string, days: S.ImportedDay[]) => {
+      const now = this.clock();
       for (const day of days) {
         const before = this.sql.dayImport.get({ site, date: day.date }) ?? { views: 0, visitors: 0 };
         this.sql.setDayImport.run({ site, date: day.date, hours: ZERO_HOURS, views: day.views, visitors: day.visitors, keepUntil: day.keepUntil });
-        this.sql.addTotalImport.run({ site, views: day.views - before.views, visitors: day.visitors - before.visitors });
+        const change = { site, views: day.views - before.views, visitors: day.visitors - before.visitors };
+        this.sql.addTotalImport.run(change);
+        if (change.views === 0 && change.visitors === 0) continue;
+        for (const [kind, ref] of [['week', day.week], ['month', day.month], ['year', day.year]] as const) {
+          // A period whose time has passed is not written: it would be pruned at once.
+          if (ref.keepUntil > now) this.sql.addPeriodImport.run({ ...change, kind, label: ref.label, keepUntil: ref.keepUntil });
+        }
+      }
+    });
+    this.setPageBaselinesOnce = db.transaction((site: string, pages: S.PathViews[]) => {
+      for (const { path, views } of pages) {
+        if (views > 0) this.sql.setPageBaseline.run({ site, path, views });
+        else this.sql.removePageBaseline.run({ site, path });
       }
     });
     this.pruneOnce = db.transaction((now: number) => {
-      for (const statement of this.sql.prune) statement.run({ now });
+      for (const statement of this.sql.prune) statement.run({ now, candidateMs: PATH_CANDIDATE_MS });
       this.sql.pruneRate.run({ minute: Math.floor(now / 60_000) - 1 });
     });
   }
@@ -125,6 +139,22 @@ class SqliteStore implements S.Store {
 
   async readTopPages(site: string, date: string, limit: number): Promise<S.PathViews[]> {
     return this.queries.readTopPages(site, date, limit);
+  }
+
+  async readPeriods(site: string, kind: 'month' | 'year', from: string, to: string): Promise<S.PeriodRecord[]> {
+    return this.queries.readPeriods(site, kind, from, to);
+  }
+
+  async readPathUsage(site: string, date: string): Promise<S.PathUsage> {
+    return this.queries.readPathUsage(site, date);
+  }
+
+  async setPageBaselines(site: string, pages: S.PathViews[]): Promise<void> {
+    this.setPageBaselinesOnce.immediate(site, pages);
+  }
+
+  async readPageBaselines(site: string, paths: string[]): Promise<number[]> {
+    return paths.length === 0 ? [] : this.sql.pageBaselines.all({ site, paths: JSON.stringify(paths) });
   }
 
   async importHistory(site: string, days: S.ImportedDay[]): Promise<void> {

@@ -37,6 +37,20 @@ export function prepareStatements(db: Database) {
       ON CONFLICT (site) DO UPDATE SET
         imported_views = imported_views + excluded.imported_views,
         imported_visitors = imported_visitors + excluded.imported_visitors`),
+    addPeriodImport: prepare(`
+      INSERT INTO period_imports (site, kind, label, views, visitors, keep_until) VALUES (@site, @kind, @label, @views, @visitors, @keepUntil)
+      ON CONFLICT (site, kind, label) DO UPDATE SET
+        views = views + excluded.views,
+        visitors = visitors + excluded.visitors,
+        keep_until = max(keep_until, excluded.keep_until)`),
+
+    setPageBaseline: prepare(`
+      INSERT INTO page_baselines (site, path, views) VALUES (@site, @path, @views)
+      ON CONFLICT (site, path) DO UPDATE SET views = excluded.views`),
+    removePageBaseline: prepare('DELETE FROM page_baselines WHERE site = @site AND path = @path'),
+    pageBaselines: prepare<number>(
+      'SELECT coalesce(b.views, 0) FROM json_each(@paths) AS j LEFT JOIN page_baselines b ON b.site = @site AND b.path = j.value ORDER BY j.key',
+    ).pluck(),
 
     appendAudit: prepare(`
       INSERT INTO audit (at, actor, action, site, before_json, after_json)
@@ -53,7 +67,16 @@ export function prepareStatements(db: Database) {
       prepare('DELETE FROM day_paths WHERE (site, date) IN (SELECT site, date FROM days WHERE keep_until <= @now)'),
       prepare('DELETE FROM days WHERE keep_until <= @now'),
       prepare('UPDATE days SET sketch = NULL WHERE sketch IS NOT NULL AND sketch_until <= @now'),
-      prepare('DELETE FROM weeks WHERE keep_until <= @now'),
+      // A period's counted row and its imported sums go together, once both are past.
+      prepare(`DELETE FROM weeks WHERE keep_until <= @now AND NOT EXISTS (
+        SELECT 1 FROM period_imports i WHERE i.site = weeks.site AND i.kind = 'week' AND i.label = weeks.label AND i.keep_until > @now)`),
+      prepare(`DELETE FROM periods WHERE keep_until <= @now AND NOT EXISTS (
+        SELECT 1 FROM period_imports i WHERE i.site = periods.site AND i.kind = periods.kind AND i.label = periods.label AND i.keep_until > @now)`),
+      prepare(`DELETE FROM period_imports WHERE keep_until <= @now
+        AND NOT EXISTS (SELECT 1 FROM periods p WHERE p.site = period_imports.site AND p.kind = period_imports.kind AND p.label = period_imports.label)
+        AND NOT EXISTS (SELECT 1 FROM weeks w WHERE period_imports.kind = 'week' AND w.site = period_imports.site AND w.label = period_imports.label)`),
+      prepare('UPDATE periods SET sketch = NULL WHERE sketch IS NOT NULL AND sketch_until <= @now'),
+      prepare('DELETE FROM candidate_paths WHERE seen <= @now - @candidateMs'),
       prepare('DELETE FROM salts WHERE expires_at <= @now'),
     ],
     // The rate limiter reads the current minute and the one before it.
