@@ -232,6 +232,11 @@ echo wp_json_encode( array( $response->get_status(), $response->get_data() ) );
     // Those who can edit the post see why a shortcode shows nothing.
     await page.goto(posts.shortcodes.url);
     assert.match((await page.locator('#s-mistyped .footfall-problem').textContent()) ?? '', /"today\.bogus" is not a figure/);
+
+    // The import screen's form is nonce-protected.
+    const forged = await page.request.post(`${wp!.url}/wp-admin/tools.php?page=footfall-import`, { form: { footfall_step: 'preview', footfall_source: 'wp-statistics', 'footfall_parts[]': 'history' } });
+    assert.equal(forged.status(), 403);
+    assert.match(await forged.text(), /link you followed has expired/);
   });
 
   it('removes its options when it is deleted, and wrote no PHP notice or warning', async () => {

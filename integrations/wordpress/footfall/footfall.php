@@ -28,6 +28,10 @@ require_once __DIR__ . '/includes/class-footfall-snippet.php';
 require_once __DIR__ . '/includes/class-footfall-shortcodes.php';
 require_once __DIR__ . '/includes/class-footfall-widget.php';
 require_once __DIR__ . '/includes/class-footfall-api.php';
+require_once __DIR__ . '/includes/class-footfall-source.php';
+require_once __DIR__ . '/includes/class-footfall-source-wp-statistics.php';
+require_once __DIR__ . '/includes/class-footfall-source-post-views-counter.php';
+require_once __DIR__ . '/includes/class-footfall-import.php';
 
 add_action(
 	'init',
@@ -48,5 +52,7 @@ add_action(
 
 if ( is_admin() ) {
 	require_once __DIR__ . '/includes/class-footfall-settings-page.php';
+	require_once __DIR__ . '/includes/class-footfall-import-page.php';
 	Footfall_Settings_Page::register();
+	Footfall_Import_Page::register();
 }
