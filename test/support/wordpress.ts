@@ -50,6 +50,14 @@ export function missingForWordPress(): string[] {
   return withHint(missing);
 }
 
+/** For a suite's `before`: skips the suite, with a warning naming what is missing, where WordPress cannot run. */
+export function skipWithoutWordPress(context: Mocha.Context, suite: string): void {
+  const missing = missingForWordPress();
+  if (missing.length === 0) return;
+  console.warn(`\n  !!! SKIPPING ${suite}: this machine lacks ${missing.join('; ')}\n`);
+  context.skip();
+}
+
 function withHint(missing: string[]): string[] {
   return missing.length === 0 ? missing : [...missing, `install with: ${INSTALL_HINT}`];
 }

@@ -15,7 +15,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, newVisitor, SCREENSHOT_DIR } from '../support/browser.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { FOOTFALL_PLUGIN_DIR, logInAsAdmin, missingForWordPress, phpString, startWordPress, TEST_THEME_DIR, type WordPress } from '../support/wordpress.js';
+import { FOOTFALL_PLUGIN_DIR, logInAsAdmin, phpString, skipWithoutWordPress, startWordPress, TEST_THEME_DIR, type WordPress } from '../support/wordpress.js';
 
 /** Set to true when footfall serves import keys and the two import endpoints. */
 const IMPORT_ENDPOINTS_LANDED = false;
@@ -74,11 +74,7 @@ describe('WordPress: importing WP Statistics and Post Views Counter into footfal
       console.warn('\n  !!! SKIPPING the WordPress import tests: footfall has no import keys, POST /api/v1/sites/:site/history nor PUT /api/v1/sites/:site/pages yet (set IMPORT_ENDPOINTS_LANDED in this file when it does)\n');
       this.skip();
     }
-    const missing = missingForWordPress();
-    if (missing.length > 0) {
-      console.warn(`\n  !!! SKIPPING the WordPress import tests: this machine lacks ${missing.join('; ')}\n`);
-      this.skip();
-    }
+    skipWithoutWordPress(this, 'the WordPress import tests');
     this.timeout(120_000);
     [server, browser] = await Promise.all([startTestServer({ FOOTFALL_ADMIN_TOKEN: TOKEN }), launchBrowser()]);
     wp = await startWordPress({ plugins: [FOOTFALL_PLUGIN_DIR], theme: TEST_THEME_DIR });

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, newVisitor, pageErrors, SCREENSHOT_DIR, screenshotOf, waitFor, widgetFigures, widgetLabels } from '../support/browser.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { FOOTFALL_PLUGIN_DIR, logInAsAdmin, missingForWordPress, phpString, snippetTags, startWordPress, TEST_THEME_DIR, type WordPress } from '../support/wordpress.js';
+import { FOOTFALL_PLUGIN_DIR, logInAsAdmin, phpString, skipWithoutWordPress, snippetTags, startWordPress, TEST_THEME_DIR, type WordPress } from '../support/wordpress.js';
 
 const SITE = 'wp-blog';
 /** A second reader: another browser, so another visitor to footfall. */
@@ -31,11 +31,7 @@ describe('WordPress: the footfall plugin on a real WordPress', function () {
   const contexts: BrowserContext[] = [];
 
   before(async function () {
-    const missing = missingForWordPress();
-    if (missing.length > 0) {
-      console.warn(`\n  !!! SKIPPING the WordPress tests: this machine lacks ${missing.join('; ')}\n`);
-      this.skip();
-    }
+    skipWithoutWordPress(this, 'the WordPress tests');
     this.timeout(120_000);
     [server, browser] = await Promise.all([startTestServer({ FOOTFALL_PUSH_INTERVAL_MS: '250' }), launchBrowser()]);
     wp = await startWordPress({ plugins: [FOOTFALL_PLUGIN_DIR], theme: TEST_THEME_DIR });
