@@ -12,6 +12,8 @@ import { clientAddressResolver } from './counting/client-address.js';
 import type { Counter } from './counting/counter.js';
 import { CountsCache } from './counting/counts-cache.js';
 import { createCounter } from './counting/create-counter.js';
+import { createCountryLookup } from './counting/sources/country.js';
+import { SourceClassifier } from './counting/sources/source-classifier.js';
 import { createApp } from './http/app.js';
 import type { Readiness } from './http/health-routes.js';
 import { attachLive, type Live } from './live/live-server.js';
@@ -19,7 +21,9 @@ import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { AuditTrail } from './ops/audit-trail.js';
 import { HistoryImport } from './ops/history-import.js';
+import { Access } from './ops/access.js';
 import { applySitesFile, ensureDemoSite } from './ops/initial-sites.js';
+import { KeyAdmin } from './ops/keys.js';
 import { PageBaselines } from './ops/page-baselines.js';
 import { SiteAdmin } from './ops/site-admin.js';
 import { createStore } from './store/create-store.js';
@@ -45,10 +49,19 @@ export async function startServer(config: Readonly<Config>, log: Logger): Promis
   // Stores and connections name their own module in the log.
   const store = await createStore(config.store, { log });
   const metrics = createMetrics({ siteLimit: config.metricsSiteLimit });
-  const counter = createCounter(config, store, log, metrics);
+  // The country database is read into memory once, here (about 8 MB).
+  const sources = new SourceClassifier(createCountryLookup());
+  const counter = createCounter(config, store, log, metrics, sources);
   await counter.start();
   const audit = new AuditTrail(store, Date.now, log.child({ module: 'admin' }));
-  const ops = { sites: new SiteAdmin(counter, audit), historyImport: new HistoryImport(counter, audit), pageBaselines: new PageBaselines(counter, audit), audit };
+  const ops = {
+    sites: new SiteAdmin(counter, audit),
+    historyImport: new HistoryImport(counter, audit),
+    pageBaselines: new PageBaselines(counter, audit),
+    keys: new KeyAdmin(store, audit, (id) => counter.site(id) !== undefined),
+    audit,
+  };
+  const access = new Access({ store, adminToken: config.adminToken, log: log.child({ module: 'access' }), recheckMs: config.pushIntervalMs });
   if (config.sitesFile) await applySitesFile(config.sitesFile, counter, ops.sites);
 
   const readiness: Readiness = { draining: false, warnings: await store.warnings() };
@@ -56,9 +69,9 @@ export async function startServer(config: Readonly<Config>, log: Logger): Promis
   const cache = new CountsCache(counter, config.pushIntervalMs);
   const clientAddress = clientAddressResolver(config.trustProxy);
   const admissions = new Admissions({ counter, clientAddress, respectDnt: config.respectDnt });
-  const http = createServer(createApp({ config, counter, admissions, cache, ops, metrics, log, readiness }));
+  const http = createServer(createApp({ config, counter, admissions, cache, ops, access, metrics, log, readiness }));
   http.keepAliveTimeout = 65_000;
-  const live = await attachLive(http, { counter, admissions, cache, metrics, log: log.child({ module: 'live' }), config, clientAddress });
+  const live = await attachLive(http, { counter, admissions, access, cache, metrics, log: log.child({ module: 'live' }), config, clientAddress });
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);

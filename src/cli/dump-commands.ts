@@ -25,16 +25,18 @@ export const exportCommand: Command = async (args, io, log) => {
     const missing = (values.site ?? []).filter((id) => !known.has(id));
     if (missing.length > 0) throw new CliError(EXIT.conflict, `there is no site ${missing.map((id) => `"${id}"`).join(', ')} in the store.`);
     const out: Writable = values.output === undefined ? io.stdout : createWriteStream(values.output);
-    let sites = -1;
-    for await (const line of exportDump(store, { siteIds: values.site })) {
-      sites += 1;
-      if (!out.write(`${line}\n`)) await once(out, 'drain');
+    let sites = 0;
+    let keys = 0;
+    for await (const { kind, text } of exportDump(store, { siteIds: values.site })) {
+      if (kind === 'site') sites += 1;
+      if (kind === 'key') keys += 1;
+      if (!out.write(`${text}\n`)) await once(out, 'drain');
     }
     if (out !== io.stdout) {
       out.end();
       await once(out, 'finish');
     }
-    println(io.stderr, `Exported ${sites} site${sites === 1 ? '' : 's'} from ${store.kind}.`);
+    println(io.stderr, `Exported ${sites} site${sites === 1 ? '' : 's'}${keys > 0 ? ` and ${keys} key${keys === 1 ? '' : 's'}` : ''} from ${store.kind}.`);
     return EXIT.ok;
   });
 };
@@ -94,7 +96,8 @@ export const importCommand: Command = async (args, io, log) => {
     }
     const replaced = summary.sites.filter((site) => site.replaced).length;
     const n = summary.sites.length;
-    println(io.stdout, `${dryRun ? 'Dry run: would import' : 'Imported'} ${n} site${n === 1 ? '' : 's'} into ${store.kind}${replaced > 0 ? ` (${replaced} replaced)` : ''}.`);
+    const keys = summary.keys > 0 ? ` and ${summary.keys} key${summary.keys === 1 ? '' : 's'}` : '';
+    println(io.stdout, `${dryRun ? 'Dry run: would import' : 'Imported'} ${n} site${n === 1 ? '' : 's'}${keys} into ${store.kind}${replaced > 0 ? ` (${replaced} replaced)` : ''}.`);
     return EXIT.ok;
   });
 };

@@ -18,6 +18,7 @@ Commands:
   sites            list, add or remove sites (audited as cli:<user>)
   import-history   import an old counter's daily figures from a CSV file
   import-pages     import an old counter's views per page (articles) from a CSV file
+  keys             create, list or revoke site owners' keys (read or import)
   export           write every site, setting and figure as NDJSON to stdout
   import           read an NDJSON dump into the store
   status           live counts of all sites in the terminal, until Ctrl-C
@@ -109,6 +110,33 @@ ${EXIT_CODES}
 
 Example:
   footfall import-pages long-huu joomla-hits.csv --dry-run`,
+
+  keys: `Usage: footfall keys add --site ID [--site ID]... [--scope read|import] [--label TEXT] [--expires TIME] [--json]
+       footfall keys list [--json]
+       footfall keys revoke ID
+
+Keys let site owners see their own sites' figures without the admin token: the dashboard at
+/s/<site>, the reports under /api/v1/sites/<site>/ (history, pages, day, sources) and the /ops
+feed of their sites. An import key also opens the history and page imports of its sites.
+Every action is written to the audit trail as cli:<user>.
+
+  add             create a key and print it (on stdout, alone); it is shown this once —
+                  footfall keeps only a slow hash of it
+  list            every key without its secret: id, scope, sites, label, expiry
+  revoke          the key opens nothing from now on, on every instance within a push interval
+
+Options:
+  --site ID        a site the key opens (repeatable)
+  --scope S        read (the default) or import
+  --label TEXT     a note for the operator, e.g. the owner's name
+  --expires TIME   when the key stops opening anything, e.g. 2027-06-30T00:00:00Z
+  --json           print as the admin API answers
+${STORE}
+
+${EXIT_CODES}
+
+Example:
+  footfall keys add --site long-huu --label "UBND xã Long Hựu" > long-huu.key`,
 
   export: `Usage: footfall export [--site ID]... [--output FILE] > dump.ndjson
 

@@ -13,6 +13,7 @@ import type { Logger } from '../log.js';
 import { createMetrics } from '../metrics.js';
 import { AuditTrail } from '../ops/audit-trail.js';
 import { HistoryImport } from '../ops/history-import.js';
+import { KeyAdmin } from '../ops/keys.js';
 import { PageBaselines } from '../ops/page-baselines.js';
 import { SiteAdmin } from '../ops/site-admin.js';
 import { createStore } from '../store/create-store.js';
@@ -27,6 +28,7 @@ export interface OpenedStore {
   sites: SiteAdmin;
   historyImport: HistoryImport;
   pageBaselines: PageBaselines;
+  keys: KeyAdmin;
   config: Readonly<Config>;
   close(): Promise<void>;
 }
@@ -67,6 +69,7 @@ export async function openStore(io: CliIo, storeFlag: string | undefined, log: L
     sites: new SiteAdmin(counter, audit),
     historyImport: new HistoryImport(counter, audit),
     pageBaselines: new PageBaselines(counter, audit),
+    keys: new KeyAdmin(store, audit, (id) => counter.site(id) !== undefined),
     config,
     async close() {
       await counter.close(Date.now());

@@ -8,7 +8,8 @@ import type { IncomingMessage } from 'node:http';
 import { isbot } from 'isbot';
 import { FootfallError } from '../errors.js';
 import type { ClientAddress } from './client-address.js';
-import { unknownSiteError, type Counter, type Visitor } from './counter.js';
+import { unknownSiteError, type Counter } from './counter.js';
+import type { Visitor } from './hit-recorder.js';
 import type { Site } from './site.js';
 
 /** What arrives: a page view, a ping keeping a visitor online, or a live connection opening. */

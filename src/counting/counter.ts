@@ -7,17 +7,20 @@
 import { FootfallError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import { EARNER_LENGTH, type DayDetail, type PathUsage, type PathViews, type RefusalReason, type Store, type StoreConnectionState } from '../store/store.js';
+import { compareText } from '../store/ordering.js';
+import type { DayDetail, PathUsage, PathViews, RefusalReason, SourceFigures, Store, StoreConnectionState } from '../store/store.js';
 import { localInstant } from './calendar.js';
 import { BatchWriter, type WriterState } from './batch-writer.js';
 import { CountsReader, type CountsRead } from './counts-reader.js';
 import { HistoryReader, type DailyFigures, type HistoryGroup, type ImportedFigures } from './history.js';
-import { pageKey } from './page-path.js';
 import { PeriodCalculator, type Periods } from './periods.js';
 import { RateLimiter } from './rate-limiter.js';
 import { DEFAULT_PATH_LIMIT, SITE_ID_PATTERN, siteSchema, type Site } from './site.js';
 import { SiteRegistry } from './site-registry.js';
-import { VisitorIds, type VisitorIdSet } from './visitor-ids.js';
+import { VisitorIds } from './visitor-ids.js';
+import { HitRecorder, type ViewContext, type Visitor } from './hit-recorder.js';
+import type { SourceDimension } from './sources/dimensions.js';
+import type { SourceClassifier, VisitorTraits } from './sources/source-classifier.js';
 
 export interface CounterOptions {
   store: Store;
@@ -27,6 +30,8 @@ export interface CounterOptions {
   onlineWindowMs: number;
   /** Views per visitor per site per minute; 0 is no limit. */
   rateLimit: number;
+  /** Where views come from; undefined collects no sources (the CLI counts no hits). */
+  sources?: SourceClassifier;
   /** Days a day's (and month's, year's) figures are kept after it ends; 0 keeps them forever. */
   retentionDays?: number;
   flushIntervalMs: number;
@@ -36,13 +41,6 @@ export interface CounterOptions {
   sitesRefreshMs?: number;
 }
 
-
-export interface Visitor {
-  ip: string;
-  userAgent: string;
-  /** False when the visitor asked not to be tracked: the view counts, no id is kept. */
-  track: boolean;
-}
 
 /** How the counter's link to its store is doing, for /readyz and /metrics. */
 export interface CounterHealth {
@@ -54,17 +52,6 @@ export interface CounterHealth {
   backlog: number;
 }
 
-/** A hit or ping waiting for its period's salts (the store did not answer yet). */
-interface Waiting {
-  site: Site;
-  at: number;
-  visitor: Visitor;
-  path?: string;
-}
-
-const RETRY_AFTER_S = 5;
-/** A hit adds at most this many entries: day, path, week, month, year, their four ids, online, rate. */
-const MAX_ENTRIES_PER_HIT = 11;
 const PRUNE_INTERVAL_MS = 60_000;
 const SALT_LEAD_MS = 15 * 60_000;
 const PING_TIMEOUT_MS = 1000;
@@ -75,13 +62,12 @@ export class Counter {
   private readonly reader: CountsReader;
   private readonly historyReader: HistoryReader;
   private readonly periods: PeriodCalculator;
-  private readonly ids: VisitorIds;
+  private readonly ids: VisitorIds<VisitorTraits | undefined>;
   private readonly limiter: RateLimiter;
+  private readonly hits: HitRecorder;
   private readonly options: CounterOptions;
   private readonly store: Store;
   private readonly clock: () => number;
-  private waiting: Waiting[] = [];
-  private retrying = false;
   private pruneTimer?: NodeJS.Timeout;
 
   constructor(options: CounterOptions) {
@@ -90,7 +76,8 @@ export class Counter {
     this.clock = options.clock ?? Date.now;
     this.periods = new PeriodCalculator(options.retentionDays ?? 0);
     this.sites = new SiteRegistry(options.store, options.log.child({ module: 'sites' }));
-    this.ids = new VisitorIds(options.store);
+    const { sources } = options;
+    this.ids = new VisitorIds(options.store, sources ? (ip, userAgent) => sources.visitor(ip, userAgent) : () => undefined);
     this.limiter = new RateLimiter(options.rateLimit);
     this.reader = new CountsReader(options.store, this.periods, this.clock, options.onlineWindowMs);
     this.historyReader = new HistoryReader(options.store, this.periods);
@@ -102,10 +89,19 @@ export class Counter {
       onlineWindowMs: options.onlineWindowMs,
       clock: this.clock,
       onTotals: (site, totals) => this.limiter.learn(site, totals),
-      onFlushed: () => {
-        if (this.waiting.length > 0) void this.retryWaiting();
-      },
+      onFlushed: () => void this.hits.retryWaiting(),
       pathLimitOf: (site) => this.sites.get(site)?.pathLimit ?? DEFAULT_PATH_LIMIT,
+    });
+    this.hits = new HitRecorder({
+      log: options.log,
+      clock: this.clock,
+      periods: this.periods,
+      ids: this.ids,
+      limiter: this.limiter,
+      writer: this.writer,
+      sources,
+      sharesRates: options.store.shared && options.rateLimit > 0,
+      bufferLimit: options.bufferLimit,
     });
     this.sites.onChange(() => this.periods.clear());
   }
@@ -164,56 +160,31 @@ export class Counter {
 
   /**
    * Counts one page view of `target` (the page URL's path and query), keyed as the site keys
-   * its pages (page-path.ts). Throws `rate_limited` past the visitor's limit and
-   * `store_unavailable` when the outage buffer is full.
+   * its pages (page-path.ts), its sources from `view`. Throws `rate_limited` past the
+   * visitor's limit and `store_unavailable` when the outage buffer is full.
    */
-  async recordHit(site: Site, target: string, visitor: Visitor): Promise<void> {
-    this.checkBuffer();
-    const path = pageKey(target, site.pageQuery);
-    const at = this.clock();
-    const periods = this.periods.at(site, at);
-    const ids = this.ids.idsFor(site.id, periods, visitor.ip, visitor.userAgent) ?? (await this.loadIds({ site, at, visitor, path }, periods));
-    if (!ids) return;
-    const retryAfter = this.limiter.take(site.id, ids.day, at);
-    if (retryAfter > 0) {
-      this.recordRefusal(site, 'rate_limit');
-      throw new FootfallError('rate_limited', undefined, { retryAfter });
-    }
-    this.add(site.id, at, periods, path, visitor.track ? ids : undefined, true);
+  recordHit(site: Site, target: string, visitor: Visitor, view?: ViewContext): Promise<void> {
+    return this.hits.recordHit(site, target, visitor, view);
   }
 
   /** Keeps a visitor online without counting a view. */
-  async recordPing(site: Site, visitor: Visitor): Promise<void> {
-    if (!visitor.track) return;
-    this.checkBuffer();
-    const at = this.clock();
-    const periods = this.periods.at(site, at);
-    const ids = this.ids.idsFor(site.id, periods, visitor.ip, visitor.userAgent) ?? (await this.loadIds({ site, at, visitor }, periods));
-    if (ids) this.writer.batchFor(site.id).touch(ids.day, at);
+  recordPing(site: Site, visitor: Visitor): Promise<void> {
+    return this.hits.recordPing(site, visitor);
   }
 
   /** Counts a refused hit by reason, for operators. */
   recordRefusal(site: Site, reason: RefusalReason): void {
-    this.writer.batchFor(site.id).addRefusal(this.periods.at(site, this.clock()).day, reason);
+    this.hits.recordRefusal(site, reason);
   }
 
   /** The id a live connection keeps online (the visitor's day id), or undefined if untracked. */
-  async onlineId(site: Site, visitor: Visitor): Promise<string | undefined> {
-    if (!visitor.track) return undefined;
-    const periods = this.periods.at(site, this.clock());
-    let ids = this.ids.idsFor(site.id, periods, visitor.ip, visitor.userAgent);
-    if (!ids) {
-      await this.ids.load(site.id, periods);
-      ids = this.ids.idsFor(site.id, periods, visitor.ip, visitor.userAgent);
-    }
-    return ids?.day;
+  onlineId(site: Site, visitor: Visitor): Promise<string | undefined> {
+    return this.hits.onlineId(site, visitor);
   }
 
   /** Heartbeats of open live connections: each id stays online. */
   touchOnline(siteId: string, onlineIds: Iterable<string>): void {
-    const at = this.clock();
-    const batch = this.writer.batchFor(siteId);
-    for (const id of onlineIds) batch.touch(id, at);
+    this.hits.touchOnline(siteId, onlineIds);
   }
 
   /** The site's counts payload (and views of `paths`), read from the store now. */
@@ -258,6 +229,15 @@ export class Counter {
     const { pathLimit: limit } = site;
     // The day's own (other) bucket is one entry past its cap.
     return { ...usage, limit, atCap: { day: usage.today >= limit.day, total: usage.earned >= limit.total } };
+  }
+
+  /**
+   * Where views came from in one dimension over the local days `from`–`to`: the `limit` names
+   * with most views, most first (ties by name).
+   */
+  async readSources(site: Site, dimension: SourceDimension, from: string, to: string, limit: number): Promise<SourceFigures[]> {
+    const rows = await this.store.readSources(site.id, dimension, from, to);
+    return rows.sort((a, b) => b.views - a.views || compareText(a.name, b.name)).slice(0, limit);
   }
 
   /** The day's top paths by views. */
@@ -311,77 +291,8 @@ export class Counter {
   async close(deadline: number): Promise<void> {
     clearInterval(this.pruneTimer);
     this.sites.close();
-    if (this.waiting.length > 0) await this.retryWaiting();
+    await this.hits.retryWaiting();
     await this.writer.close(deadline);
-  }
-
-  private checkBuffer(): void {
-    // A store that answers drains the buffer every flush; counting entries costs per site.
-    if (!this.writer.behind && this.waiting.length === 0) return;
-    if (this.writer.entries + this.waiting.length + MAX_ENTRIES_PER_HIT > this.options.bufferLimit) {
-      throw new FootfallError('store_unavailable', undefined, { retryAfter: RETRY_AFTER_S });
-    }
-  }
-
-  /**
-   * Loads the salts of `periods` and returns the visitor's ids; when the store does not answer,
-   * holds the entry in memory (the raw IP is never written anywhere) and returns undefined.
-   */
-  private async loadIds(entry: Waiting, periods: Periods): Promise<VisitorIdSet | undefined> {
-    try {
-      await this.ids.load(entry.site.id, periods);
-    } catch (error) {
-      if (this.waiting.length === 0) this.options.log.warn({ err: error, site: entry.site.id }, 'salts not available; holding hits until the store answers');
-      this.waiting.push(entry);
-      return undefined;
-    }
-    return this.ids.idsFor(entry.site.id, periods, entry.visitor.ip, entry.visitor.userAgent);
-  }
-
-  /** Replays held entries whose salts now load; stops at the first store failure. */
-  private async retryWaiting(): Promise<void> {
-    if (this.retrying) return;
-    this.retrying = true;
-    try {
-      while (this.waiting.length > 0) {
-        const entry = this.waiting[0]!;
-        try {
-          await this.ids.load(entry.site.id, this.periods.at(entry.site, entry.at));
-        } catch {
-          // Still not answering: the next flush tries again.
-          return;
-        }
-        // Every entry of the same salts replays now; the rest wait for their own load.
-        const before = this.waiting.length;
-        this.waiting = this.waiting.filter((held) => !this.replay(held));
-        if (this.waiting.length === before) return;
-      }
-    } finally {
-      this.retrying = false;
-    }
-  }
-
-  /**
-   * Adds a held hit or ping with the time it arrived (it was already answered, so no limit);
-   * false when its salts are not loaded yet.
-   */
-  private replay({ site, at, visitor, path }: Waiting): boolean {
-    const periods = this.periods.at(site, at);
-    const ids = this.ids.idsFor(site.id, periods, visitor.ip, visitor.userAgent);
-    if (!ids) return false;
-    if (path === undefined) this.writer.batchFor(site.id).touch(ids.day, at);
-    else this.add(site.id, at, periods, path, visitor.track ? ids : undefined, false);
-    return true;
-  }
-
-  /** `ids` undefined: an untracked visitor (DNT), counted as a view only. */
-  private add(siteId: string, at: number, periods: Periods, path: string, ids: VisitorIdSet | undefined, limited: boolean): void {
-    // A store of one process needs no shared totals: this process saw every view itself.
-    const rateId = limited && this.store.shared && this.options.rateLimit > 0 ? ids?.day : undefined;
-    const { day, hour, week, month, year } = periods;
-    // The week id tells two viewers of a path apart for its all-time slot; a short digest is enough.
-    const earner = ids?.week.slice(0, EARNER_LENGTH);
-    this.writer.batchFor(siteId).addHit({ at, day, hour, week, month, year, path, ids, earner }, rateId);
   }
 
   private async prune(): Promise<void> {

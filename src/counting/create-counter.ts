@@ -4,10 +4,13 @@ import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { Store } from '../store/store.js';
 import { Counter } from './counter.js';
+import type { SourceClassifier } from './sources/source-classifier.js';
 
-export function createCounter(config: Readonly<Config>, store: Store, log: Logger, metrics: Metrics): Counter {
+/** `sources`: where views come from is collected only with one (the server's; the CLI counts no hits). */
+export function createCounter(config: Readonly<Config>, store: Store, log: Logger, metrics: Metrics, sources?: SourceClassifier): Counter {
   return new Counter({
     store,
+    sources,
     log: log.child({ module: 'counter' }),
     metrics,
     onlineWindowMs: config.onlineWindowMs,

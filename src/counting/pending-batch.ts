@@ -18,6 +18,10 @@ export interface CountedHit {
   ids?: { day: string; week: string; month: string; year: string };
   /** Who the path's all-time slot counts this view as coming from (see path-slots.ts). */
   earner?: string;
+  /** The view's name in each dimension of where visitors come from that the site collects. */
+  sources?: Array<[dimension: string, name: string]>;
+  /** The visitor's first view of the day seen here: it counts as a visitor of each source. */
+  newVisitor?: boolean;
 }
 
 export class PendingBatch {
@@ -44,6 +48,7 @@ export class PendingBatch {
     day.views += 1;
     day.hours[hit.hour] = (day.hours[hit.hour] ?? 0) + 1;
     this.addPath(day.paths, hit.path, hit.earner);
+    if (hit.sources) for (const [dimension, name] of hit.sources) this.addSource(day.sources, dimension, name, hit.newVisitor === true);
     const week = this.week(hit.week);
     week.views += 1;
     const month = this.period(hit.month);
@@ -103,6 +108,7 @@ export class PendingBatch {
         views: 0,
         hours: new Array<number>(24).fill(0),
         paths: new Map(),
+        sources: new Map(),
         ids: new Set(),
         refused: new Map(),
         keepUntil: ref.keepUntil,
@@ -144,6 +150,18 @@ export class PendingBatch {
     }
     delta.views += 1;
     if (earner !== undefined && delta.earners.length < 2 && !delta.earners.includes(earner)) delta.earners.push(earner);
+  }
+
+  private addSource(sources: DayDelta['sources'], dimension: string, name: string, visitor: boolean): void {
+    let names = sources.get(dimension);
+    if (!names) sources.set(dimension, (names = new Map()));
+    let count = names.get(name);
+    if (!count) {
+      names.set(name, (count = { views: 0, visitors: 0 }));
+      this.entries += 1;
+    }
+    count.views += 1;
+    if (visitor) count.visitors += 1;
   }
 
   private bump(map: Map<string, number>, key: string): void {

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { isValidTimezone, type WeekStart } from './calendar.js';
+import { SOURCE_DIMENSIONS, type SourceDimension } from './sources/dimensions.js';
 
 export const SITE_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -21,6 +22,10 @@ export type Site = {
   pageQuery: string[];
   /** Most distinct paths kept per local day and all-time; further paths count under `(other)`. */
   pathLimit: { day: number; total: number };
+  /** The dimensions of where visitors come from that are kept; all of them unless switched off. */
+  collect: SourceDimension[];
+  /** Anyone may see the site's dashboard (`/s/<site>`) and reports, without a key. */
+  public: boolean;
 };
 
 /** The path caps a site gets unless it says otherwise. */
@@ -59,6 +64,10 @@ const pathLimit = z.strictObject({
   total: z.number().int().min(10).max(1_000_000).default(DEFAULT_PATH_LIMIT.total),
 });
 
+const collect = z
+  .array(z.enum(SOURCE_DIMENSIONS, { message: `must be dimensions among ${SOURCE_DIMENSIONS.join(', ')}` }))
+  .refine((names) => new Set(names).size === names.length, { message: 'must not name a dimension twice' });
+
 /** Settings as sent to `PUT /api/v1/admin/sites/:site` or listed in a sites file. */
 export const siteSettingsSchema = z.strictObject({
   origins: origins.default([]),
@@ -67,10 +76,14 @@ export const siteSettingsSchema = z.strictObject({
   baseline: baseline.default({ views: 0, visitors: 0 }),
   pageQuery: pageQuery.default([]),
   pathLimit: pathLimit.default({ ...DEFAULT_PATH_LIMIT }),
+  collect: collect.default([...SOURCE_DIMENSIONS]),
+  public: z.boolean({ message: 'must be true or false' }).default(false),
 });
 
 /** A change to a site's settings: fields left out keep their value. */
-export const siteSettingsUpdateSchema = z.strictObject({ origins, timezone, weekStart, baseline, pageQuery, pathLimit }).partial();
+export const siteSettingsUpdateSchema = z
+  .strictObject({ origins, timezone, weekStart, baseline, pageQuery, pathLimit, collect, public: z.boolean({ message: 'must be true or false' }) })
+  .partial();
 
 export const siteIdSchema = z
   .string()

@@ -1,9 +1,10 @@
 /**
  * Visitor ids: HMAC-SHA256 of site, client IP and User-Agent under a random salt per local day
  * (the day id), week, month and year (their ids), truncated. Salts are created once and shared
- * by every instance through the store; the raw IP never leaves this module.
+ * by every instance through the store; the raw IP never leaves this module, except into
+ * `describe`, which keeps only what it makes of it (a country).
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { Store } from '../store/store.js';
 import type { Periods, SaltRef } from './periods.js';
 
@@ -15,37 +16,58 @@ export interface VisitorIdSet {
   year: string;
 }
 
+/** One visitor as seen by this instance today. */
+export interface VisitorSighting<T> {
+  ids: VisitorIdSet;
+  /** What `describe` made of the visitor, once per day. */
+  traits: T;
+  /** True the first time this instance sees the visitor this day (or since it forgot it). */
+  first: boolean;
+}
+
 /** 16 base64url characters: 96 bits, far beyond any site's visitors, short to store. */
 const ID_LENGTH = 16;
-/** Visitors whose ids are remembered (in memory only); about 200 bytes each. */
+/** Visitors whose ids are remembered (in memory only); a few hundred bytes each. */
 const RECENT_VISITORS = 50_000;
 
-export class VisitorIds {
-  private readonly store: Store;
+interface Recent<T> {
+  day: string;
+  week: string;
+  ids: VisitorIdSet;
+  traits: T;
+}
+
+export class VisitorIds<T> {
   /** `site\nperiod` → salt; past periods are dropped as new ones arrive. */
   private readonly salts = new Map<string, string>();
   private readonly expiries = new Map<string, number>();
   private readonly loading = new Map<string, Promise<string>>();
-  /** Recent visitors' ids: four HMACs per hit would be a large part of a hit's cost. */
-  private readonly recent = new Map<string, { day: string; week: string; ids: VisitorIdSet }>();
+  /**
+   * Recent visitors by a digest of site, IP and User-Agent (whatever their length, the key is
+   * short): four HMACs per hit would be a large part of a hit's cost.
+   */
+  private readonly recent = new Map<string, Recent<T>>();
 
-  constructor(store: Store) {
-    this.store = store;
-  }
+  /** `describe` tells what a visitor brings (its country, its browser…): run once per visitor and day. */
+  constructor(
+    private readonly store: Store,
+    private readonly describe: (ip: string, userAgent: string) => T,
+  ) {}
 
-  /** The ids of one visitor, or undefined when a salt is not loaded yet (call `load`). */
-  idsFor(siteId: string, periods: Periods, ip: string, userAgent: string): VisitorIdSet | undefined {
+  /** One visitor's ids and traits, or undefined when a salt is not loaded yet (call `load`). */
+  sight(siteId: string, periods: Periods, ip: string, userAgent: string): VisitorSighting<T> | undefined {
     const input = `${siteId}\n${ip}\n${userAgent}`;
-    const known = this.recent.get(input);
+    const key = createHash('sha256').update(input).digest('base64url');
+    const known = this.recent.get(key);
     // A new day may start a new week, month and year, never the reverse.
-    if (known && known.day === periods.daySalt.period && known.week === periods.weekSalt.period) return known.ids;
+    if (known && known.day === periods.daySalt.period && known.week === periods.weekSalt.period) return { ids: known.ids, traits: known.traits, first: false };
     const ids = this.compute(siteId, periods, input);
-    if (ids) {
-      // Bounded by forgetting everything at once: cheaper than an LRU on the hot path.
-      if (this.recent.size >= RECENT_VISITORS) this.recent.clear();
-      this.recent.set(input, { day: periods.daySalt.period, week: periods.weekSalt.period, ids });
-    }
-    return ids;
+    if (!ids) return undefined;
+    // Bounded by forgetting everything at once: cheaper than an LRU on the hot path.
+    if (this.recent.size >= RECENT_VISITORS) this.recent.clear();
+    const traits = this.describe(ip, userAgent);
+    this.recent.set(key, { day: periods.daySalt.period, week: periods.weekSalt.period, ids, traits });
+    return { ids, traits, first: true };
   }
 
   private compute(siteId: string, periods: Periods, input: string): VisitorIdSet | undefined {

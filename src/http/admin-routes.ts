@@ -8,9 +8,10 @@ import { z } from 'zod';
 import type { Counter } from '../counting/counter.js';
 import { describeIssues, siteIdSchema, type Site } from '../counting/site.js';
 import { FootfallError } from '../errors.js';
-import { tokenMatches } from '../ops/access.js';
+import type { Access } from '../ops/access.js';
 import type { AuditTrail } from '../ops/audit-trail.js';
 import type { HistoryImport } from '../ops/history-import.js';
+import type { KeyAdmin } from '../ops/keys.js';
 import type { PageBaselines } from '../ops/page-baselines.js';
 import type { SiteAdmin } from '../ops/site-admin.js';
 import { hasBody, query } from './request-input.js';
@@ -22,7 +23,8 @@ export interface AdminDependencies {
   historyImport: HistoryImport;
   pageBaselines: PageBaselines;
   audit: AuditTrail;
-  adminToken?: string;
+  keys: KeyAdmin;
+  access: Access;
 }
 
 /** The admin routes, mounted at `/api/v1/admin`. */
@@ -30,11 +32,9 @@ export function adminRoutes(deps: AdminDependencies): Router {
   const router = express.Router();
   const { counter } = deps;
 
+  // Admin routes never take a site owner's key.
   router.use((req: Request, _res: Response, next: NextFunction) => {
-    if (!deps.adminToken) return next(new FootfallError('not_found'));
-    const header = req.headers.authorization ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
-    if (!token || !tokenMatches(deps.adminToken, token)) return next(new FootfallError('unauthorized'));
+    deps.access.admin(req.headers.authorization, req.ip ?? '');
     next();
   });
 
@@ -59,7 +59,21 @@ export function adminRoutes(deps: AdminDependencies): Router {
     res.status(204).end();
   });
 
-  router.use('/sites/:site', siteRoutes({ counter, historyImport: deps.historyImport, pageBaselines: deps.pageBaselines, actor }));
+  router.use('/sites/:site', siteRoutes({ counter, historyImport: deps.historyImport, pageBaselines: deps.pageBaselines, grant: async () => ({ by: 'admin' }) }));
+
+  router.post('/keys', express.json({ limit: '64kb' }), async (req, res) => {
+    if (req.body === undefined && hasBody(req)) throw new FootfallError('unsupported_media_type', 'Send the key as application/json: {"sites": [...], "scope": "read"}.');
+    res.status(201).json(await deps.keys.create(req.body, actor(req)));
+  });
+
+  router.get('/keys', async (_req, res) => {
+    res.json(await deps.keys.list());
+  });
+
+  router.delete('/keys/:id', async (req, res) => {
+    await deps.keys.revoke(String(req.params.id), actor(req));
+    res.status(204).end();
+  });
 
   router.get('/audit', async (req, res) => {
     const { limit } = query(z.object({ limit: z.coerce.number().int().min(1).max(10_000).default(100) }), req.query);

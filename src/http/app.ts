@@ -11,13 +11,16 @@ import type { CountsCache } from '../counting/counts-cache.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { AuditTrail } from '../ops/audit-trail.js';
+import type { Access } from '../ops/access.js';
 import type { HistoryImport } from '../ops/history-import.js';
+import type { KeyAdmin } from '../ops/keys.js';
 import type { PageBaselines } from '../ops/page-baselines.js';
 import type { SiteAdmin } from '../ops/site-admin.js';
 import { adminRoutes } from './admin-routes.js';
 import { errorMiddleware, notFound } from './error-middleware.js';
 import { createFastRoutes } from './fast-routes.js';
 import { healthRoutes, type Readiness } from './health-routes.js';
+import { siteRoutes } from './site-routes.js';
 import { Ingest } from './ingest.js';
 import { Reads } from './reads.js';
 import { staticRoutes } from './static-routes.js';
@@ -28,7 +31,8 @@ export interface AppDependencies {
   admissions: Admissions;
   cache: CountsCache;
   /** The operator use-cases the admin API calls. */
-  ops: { sites: SiteAdmin; historyImport: HistoryImport; pageBaselines: PageBaselines; audit: AuditTrail };
+  ops: { sites: SiteAdmin; historyImport: HistoryImport; pageBaselines: PageBaselines; audit: AuditTrail; keys: KeyAdmin };
+  access: Access;
   metrics: Metrics;
   log: Logger;
   readiness: Readiness;
@@ -43,7 +47,16 @@ export function createApp(deps: AppDependencies): RequestListener {
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.use(healthRoutes({ counter, metrics: deps.metrics, readiness: deps.readiness }));
-  app.use('/api/v1/admin', adminRoutes({ counter, ...deps.ops, adminToken: config.adminToken }));
+  app.use('/api/v1/admin', adminRoutes({ counter, ...deps.ops, access: deps.access }));
+  app.use(
+    '/api/v1/sites/:site',
+    siteRoutes({
+      counter,
+      historyImport: deps.ops.historyImport,
+      pageBaselines: deps.ops.pageBaselines,
+      grant: (req, site, need) => deps.access.site(req.headers.authorization, req.ip ?? '', site, need),
+    }),
+  );
   app.use(staticRoutes());
   app.use(notFound);
   app.use(errorMiddleware(log.child({ module: 'http' })));

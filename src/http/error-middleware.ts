@@ -14,6 +14,8 @@ export function errorMiddleware(log: Logger) {
   return (error: unknown, _req: Request, res: Response, _next: NextFunction): void => {
     let failure: FootfallError;
     if (error instanceof FootfallError) failure = error;
+    // Express throws URIError for a path segment like `%zz`: no site or route can be named so.
+    else if (error instanceof URIError) failure = new FootfallError('not_found');
     else {
       const parserCode = PARSER_ERRORS[(error as { type?: string }).type ?? ''];
       failure = new FootfallError(parserCode ?? 'internal_error');

@@ -22,10 +22,11 @@ export const hitBodySchema = z.object({
 
 export const pingBodySchema = z.object({ site: siteId });
 
-/** A valid hit: the site it names and the page it counts. */
+/** A valid hit: the site it names, the page it counts, and where the visitor came from. */
 export interface Hit {
   site: string;
   page: Page;
+  referrer?: string | null;
 }
 
 /**
@@ -38,13 +39,13 @@ export function readHit(value: unknown): Hit {
     const referrerOk = referrer === undefined || referrer === null || (typeof referrer === 'string' && referrer.length <= MAX_URL_LENGTH);
     if (typeof site === 'string' && SITE_ID_PATTERN.test(site) && typeof url === 'string' && url.length <= MAX_URL_LENGTH && referrerOk) {
       const page = pageOf(url);
-      if (page) return { site, page };
+      if (page) return { site, page, referrer: referrer as string | null | undefined };
     }
   }
   const body = validateInput(hitBodySchema, value);
   const page = pageOf(body.url);
   if (!page) throw new FootfallError('invalid_body', 'The request is not valid: url: is not an absolute http or https URL.');
-  return { site: body.site, page };
+  return { site: body.site, page, referrer: body.referrer };
 }
 
 /** Parses a body as JSON, or throws `invalid_body`. */

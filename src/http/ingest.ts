@@ -102,7 +102,7 @@ export class Ingest {
   private async count(req: IncomingMessage, hit: Hit, origin: string | undefined): Promise<Outcome> {
     const admitted = this.admit('hit', req, hit.site, origin ?? hit.page.origin);
     if (admitted.verdict !== 'visitor') return admitted.verdict === 'crawler' ? 'bot' : 'prefetch';
-    await this.deps.counter.recordHit(admitted.site, hit.page.target, admitted.visitor);
+    await this.deps.counter.recordHit(admitted.site, hit.page.target, admitted.visitor, { origin: hit.page.origin, referrer: hit.referrer });
     return 'counted';
   }
 

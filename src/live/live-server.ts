@@ -1,5 +1,5 @@
 /**
- * Live connections on the HTTP server's port: Socket.IO with `auth: {site, path?}`. The origin
+ * Live connections on the HTTP server's port: Socket.IO with `auth: {site, path?, paths?}`. The origin
  * is checked in the connection middleware, so a refused client gets a `connect_error` whose
  * message says why, on the polling and the websocket transport alike.
  */
@@ -15,6 +15,7 @@ import type { Site } from '../counting/site.js';
 import { liveRefusal } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
+import type { Access } from '../ops/access.js';
 import { ConnectionGuard, disconnectFlooders, requireSessionOrigin } from './connection-guard.js';
 import type { ClientToServerEvents, ServerToClientEvents, SocketData } from './events.js';
 import { attachOpsNamespace } from './ops-namespace.js';
@@ -24,10 +25,11 @@ import { PushScheduler, roomOf } from './push-scheduler.js';
 export interface LiveDependencies {
   counter: Counter;
   admissions: Admissions;
+  access: Access;
   cache: CountsCache;
   metrics: Metrics;
   log: Logger;
-  config: Pick<Config, 'pushIntervalMs' | 'onlineWindowMs' | 'adminToken' | 'connectionsPerIp'>;
+  config: Pick<Config, 'pushIntervalMs' | 'onlineWindowMs' | 'connectionsPerIp'>;
   /** The address a connection counts against in the per-IP cap, as admission resolves it. */
   clientAddress: ClientAddress;
 }
@@ -78,7 +80,8 @@ export async function attachLive(httpServer: HttpServer, deps: LiveDependencies)
   const guard = new ConnectionGuard(deps.config.connectionsPerIp);
   const ops = attachOpsNamespace(io, {
     counter,
-    adminToken: deps.config.adminToken,
+    access: deps.access,
+    clientAddress: deps.clientAddress,
     intervalMs: deps.config.pushIntervalMs,
     log: log.child({ module: 'ops' }),
     cache: deps.cache,

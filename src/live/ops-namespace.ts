@@ -1,21 +1,26 @@
 /**
- * The `/ops` namespace: the ops dashboard's live table. A client connects with
- * `auth: {token}` (the admin token) and receives `sites` — every site's counts payload and
- * last hit — once per push interval. The sites are read (concurrently, once each) only while
- * at least one ops client is connected; with none, this costs the store nothing.
+ * The `/ops` namespace: the dashboards' live table. A client connects with `auth: {token}`
+ * (the admin token: every site), `auth: {key}` (a site owner's key: its sites) or
+ * `auth: {site}` (a public site: that one), and receives `sites` — the counts payload and last
+ * hit of each site it follows — once per push interval. Only followed sites are read (each
+ * once per interval, whatever the number of clients), and none while no client is connected.
+ * A refused handshake closes the connection, so one socket cannot try credential after
+ * credential.
  */
-import type { Namespace, Server } from 'socket.io';
+import type { Namespace, Server, Socket } from 'socket.io';
+import type { ClientAddress } from '../counting/client-address.js';
 import type { Counter } from '../counting/counter.js';
 import type { CountsCache } from '../counting/counts-cache.js';
-import { liveRefusal } from '../errors.js';
+import type { Site } from '../counting/site.js';
+import { FootfallError, liveRefusal } from '../errors.js';
 import type { Logger } from '../log.js';
-import { tokenMatches } from '../ops/access.js';
+import type { Access } from '../ops/access.js';
 import type { OpsServerToClientEvents, OpsSiteRow } from './events.js';
 
 export interface OpsNamespaceOptions {
   counter: Counter;
-  /** Without a token the namespace refuses everyone, as the admin API answers 404. */
-  adminToken?: string;
+  access: Access;
+  clientAddress: ClientAddress;
   intervalMs: number;
   log: Logger;
   /** Fresh reads are handed to the counts cache, so HTTP readers reuse them. */
@@ -27,38 +32,57 @@ export interface OpsNamespace {
   close(): void;
 }
 
-type OpsSockets = Namespace<Record<never, never>, OpsServerToClientEvents>;
+type OpsSocket = Socket<Record<never, never>, OpsServerToClientEvents, Record<string, never>, { follows: 'all' | readonly string[] }>;
+type OpsSockets = Namespace<Record<never, never>, OpsServerToClientEvents, Record<string, never>, { follows: 'all' | readonly string[] }>;
 
-/** The handshake's `auth.token` against the admin token, in constant time. */
-function authorised(adminToken: string | undefined, auth: unknown): boolean {
-  const token = (auth as { token?: unknown } | undefined)?.token;
-  return adminToken !== undefined && typeof token === 'string' && token !== '' && tokenMatches(adminToken, token);
-}
+/** A refused client's connection is closed this soon, once the refusal is on its way. */
+const CLOSE_REFUSED_MS = 50;
 
 /** Adds the `/ops` namespace to `io`; its timer runs only while an ops client is connected. */
 export function attachOpsNamespace(io: Server, options: OpsNamespaceOptions): OpsNamespace {
   const { counter, log } = options;
   // The server is typed for the widgets' namespace; `/ops` has its own events.
   const ops = io.of('/ops') as unknown as OpsSockets;
-  let connected = 0;
+  const clients = new Set<OpsSocket>();
   let timer: NodeJS.Timeout | undefined;
   let ticking = false;
-  let last: OpsSiteRow[] | undefined;
+  let last: Map<string, OpsSiteRow> | undefined;
 
-  ops.use((socket, next) => {
-    if (authorised(options.adminToken, socket.handshake.auth)) return next();
-    next(liveRefusal('unauthorized', 'Connect to /ops with auth: {token: "<the admin token>"}.'));
+  ops.use(async (socket, next) => {
+    const auth = (socket.handshake.auth ?? {}) as { token?: unknown; key?: unknown; site?: unknown };
+    try {
+      const site = typeof auth.site === 'string' && auth.token === undefined && auth.key === undefined ? counter.site(auth.site) : undefined;
+      socket.data.follows = site?.public === true ? [site.id] : await options.access.feed(auth, options.clientAddress(socket.request));
+      next();
+    } catch (error) {
+      const refusal = error instanceof FootfallError ? error : new FootfallError('unauthorized');
+      next(liveRefusal(refusal.code, refusal.code === 'unauthorized' ? 'Connect to /ops with auth: {token}, {key} or, for a public site, {site}.' : refusal.message));
+      setTimeout(() => socket.conn.close(), CLOSE_REFUSED_MS).unref();
+    }
   });
+
+  const followed = (): Site[] => {
+    const all = counter.listSites();
+    const wanted = new Set<string>();
+    for (const client of clients) {
+      if (client.data.follows === 'all') return all;
+      for (const id of client.data.follows) wanted.add(id);
+    }
+    return all.filter((site) => wanted.has(site.id));
+  };
+
+  const rowsFor = (client: OpsSocket, rows: Map<string, OpsSiteRow>): OpsSiteRow[] =>
+    client.data.follows === 'all' ? [...rows.values()] : client.data.follows.flatMap((id) => rows.get(id) ?? []);
 
   const tick = async (): Promise<void> => {
     if (ticking) return;
     ticking = true;
     try {
-      const sites = counter.listSites();
+      const sites = followed();
       const reads = await Promise.all(sites.map((site) => counter.readCounts(site)));
       reads.forEach((read, i) => options.cache?.put(sites[i]!, read, []));
-      last = reads.map((read) => ({ counts: read.counts, lastHit: read.lastHit > 0 ? new Date(read.lastHit).toISOString() : null }));
-      if (connected > 0) ops.emit('sites', last);
+      last = new Map(reads.map((read, i) => [sites[i]!.id, { counts: read.counts, lastHit: read.lastHit > 0 ? new Date(read.lastHit).toISOString() : null }]));
+      for (const client of clients) client.emit('sites', rowsFor(client, last));
     } catch (error) {
       // The dashboard shows the age of its last update; a skipped tick is visible there.
       log.warn({ err: error }, 'could not read counts for the ops dashboard');
@@ -74,17 +98,18 @@ export function attachOpsNamespace(io: Server, options: OpsNamespaceOptions): Op
   };
 
   ops.on('connection', (socket) => {
-    connected += 1;
+    clients.add(socket);
     if (timer === undefined) {
       timer = setInterval(() => void tick(), options.intervalMs);
       timer.unref();
       void tick();
     } else if (last) {
-      socket.emit('sites', last);
+      socket.emit('sites', rowsFor(socket, last));
+      // A site not followed before is read at the next tick.
     }
     socket.on('disconnect', () => {
-      connected -= 1;
-      if (connected === 0) stop();
+      clients.delete(socket);
+      if (clients.size === 0) stop();
     });
   });
 

@@ -1,8 +1,8 @@
 /**
  * The SiteDump as it arrives from a dump file: every field checked (zod at the edge), sketches
  * decoded once to prove they are Redis HyperLogLogs, so a bad line is refused before any store
- * is touched. A dump of footfall 0.1 (format version 1) has no months, years, candidate paths
- * or page baselines: those fields default to none, and its all-time paths are earned ones.
+ * is touched. A dump of footfall 0.1 (format version 1) has no months, years, candidate paths,
+ * page baselines or sources: those fields default to none, and its all-time paths are earned ones.
  */
 import { z } from 'zod';
 import { siteSchema } from '../counting/site.js';
@@ -29,6 +29,7 @@ const day = z.object({
   visitors: count,
   hours: z.array(count).length(24),
   paths,
+  sources: z.array(z.tuple([z.string().min(1).max(32), z.string().max(200), count, count])).default([]),
   refused: z.object({ bot: count, origin: count, rate_limit: count, invalid: count }),
   imported: figures,
   keepUntil: time,

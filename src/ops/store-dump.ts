@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import { describeIssues } from '../counting/site.js';
-import type { SiteDump, Store, StoreKind } from '../store/store.js';
+import type { KeyRecord, SiteDump, Store, StoreKind } from '../store/store.js';
 import { siteDumpSchema } from './site-dump-schema.js';
 
 export const DUMP_FORMAT = 'footfall-dump';
@@ -50,10 +50,11 @@ export class DumpError extends Error {
 }
 
 /**
- * The dump of `store` as lines (without newlines): the header, then each site. `siteIds`
+ * The dump of `store` as lines (without newlines): the header, each site, then each site
+ * owner's key that opens one of them (`{"key": …}`, its secret as the hash only). `siteIds`
  * limits it to those sites (all when absent).
  */
-export async function* exportDump(store: Store, options: { siteIds?: string[]; clock?: () => number } = {}): AsyncGenerator<string> {
+export async function* exportDump(store: Store, options: { siteIds?: string[]; clock?: () => number } = {}): AsyncGenerator<{ kind: 'header' | 'site' | 'key'; text: string }> {
   const ids = options.siteIds ?? (await store.listSites()).map((site) => site.id);
   const header: DumpHeader = {
     format: DUMP_FORMAT,
@@ -62,11 +63,13 @@ export async function* exportDump(store: Store, options: { siteIds?: string[]; c
     store: store.kind,
     sites: ids.length,
   };
-  yield JSON.stringify(header);
+  yield { kind: 'header', text: JSON.stringify(header) };
   for (const id of ids) {
     const dump = await store.exportSite(id);
-    if (dump) yield JSON.stringify(dump);
+    if (dump) yield { kind: 'site', text: JSON.stringify(dump) };
   }
+  const exported = new Set(ids);
+  for (const key of await store.listKeys()) if (key.sites.some((site) => exported.has(site))) yield { kind: 'key', text: JSON.stringify({ key }) };
 }
 
 /** Where a dump comes from: its lines, and whether they can be read a second time. */
@@ -87,8 +90,24 @@ export interface ImportDumpOptions {
 
 export interface ImportDumpSummary {
   sites: Array<{ id: string; replaced: boolean }>;
+  /** Keys put in the store (a key of the same id is replaced: it is the same key). */
+  keys: number;
   dryRun: boolean;
 }
+
+const keyLineSchema = z.object({
+  key: z.object({
+    id: z.string().regex(/^[A-Za-z0-9_-]{11}$/),
+    hash: z.string().regex(/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9_-]+$/, { message: 'must be a key hash as footfall writes it' }),
+    sites: z.array(z.string()).min(1),
+    scope: z.enum(['read', 'import']),
+    label: z.string().nullable(),
+    expiresAt: z.string().nullable(),
+    createdAt: z.string(),
+  }),
+});
+
+type DumpLine = { line: number; dump: SiteDump; key?: undefined } | { line: number; key: KeyRecord; dump?: undefined };
 
 function parseJson(text: string, line: number): unknown {
   try {
@@ -99,7 +118,7 @@ function parseJson(text: string, line: number): unknown {
 }
 
 /** The dump's lines as numbered, checked entries; blank lines are skipped. */
-async function* checkedLines(source: DumpSource): AsyncGenerator<{ line: number; dump: SiteDump }> {
+async function* checkedLines(source: DumpSource): AsyncGenerator<DumpLine> {
   let line = 0;
   let headerSeen = false;
   const seen = new Map<string, number>();
@@ -111,6 +130,12 @@ async function* checkedLines(source: DumpSource): AsyncGenerator<{ line: number;
       const header = headerSchema.safeParse(value);
       if (!header.success) throw new DumpError('invalid_dump', line, `the header is not valid: ${describeIssues(header.error)}`);
       headerSeen = true;
+      continue;
+    }
+    if (typeof value === 'object' && value !== null && 'key' in value) {
+      const parsedKey = keyLineSchema.safeParse(value);
+      if (!parsedKey.success) throw new DumpError('invalid_dump', line, `not a valid key: ${describeIssues(parsedKey.error)}`);
+      yield { line, key: parsedKey.data.key };
       continue;
     }
     const parsed = siteDumpSchema.safeParse(value);
@@ -138,21 +163,32 @@ export async function importDump(source: DumpSource, store: Store, options: Impo
     return present;
   };
   const sites: ImportDumpSummary['sites'] = [];
+  let keys = 0;
   if (source.rereadable || options.dryRun) {
     // First pass: every line checked, nothing written.
-    for await (const { line, dump } of checkedLines(source)) {
-      const replaced = check(line, dump.site.id);
-      sites.push({ id: dump.site.id, replaced });
-      if (options.dryRun) options.onSite?.(dump.site.id, replaced);
+    for await (const entry of checkedLines(source)) {
+      if (entry.key) {
+        keys += 1;
+        continue;
+      }
+      const replaced = check(entry.line, entry.dump.site.id);
+      sites.push({ id: entry.dump.site.id, replaced });
+      if (options.dryRun) options.onSite?.(entry.dump.site.id, replaced);
     }
-    if (options.dryRun) return { sites, dryRun: true };
+    if (options.dryRun) return { sites, keys, dryRun: true };
     sites.length = 0;
+    keys = 0;
   }
-  for await (const { line, dump } of checkedLines(source)) {
-    const replaced = check(line, dump.site.id);
-    await store.importSite(dump);
-    sites.push({ id: dump.site.id, replaced });
-    options.onSite?.(dump.site.id, replaced);
+  for await (const entry of checkedLines(source)) {
+    if (entry.key) {
+      await store.putKey(entry.key);
+      keys += 1;
+      continue;
+    }
+    const replaced = check(entry.line, entry.dump.site.id);
+    await store.importSite(entry.dump);
+    sites.push({ id: entry.dump.site.id, replaced });
+    options.onSite?.(entry.dump.site.id, replaced);
   }
-  return { sites, dryRun: false };
+  return { sites, keys, dryRun: false };
 }

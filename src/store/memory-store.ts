@@ -5,11 +5,11 @@
 import { HyperLogLog } from './hll/hyperloglog.js';
 import { LocalChangeFeed } from './local-change-feed.js';
 import { compareText, topPaths } from './ordering.js';
-import { cappedPath } from './path-cap.js';
+import { cappedKey } from './capped-key.js';
 import { countAllTime, type PathSlotTables } from './path-slots.js';
 import { emptyRefused } from './refusals.js';
 import * as S from './store.js';
-import { MAX_AUDIT_ENTRIES, PATH_CANDIDATE_MS, WRITER_MEMORY_MS } from './store.js';
+import { MAX_AUDIT_ENTRIES, MAX_SOURCE_NAMES, PATH_CANDIDATE_MS, WRITER_MEMORY_MS } from './store.js';
 
 type Figures = S.Figures;
 
@@ -18,6 +18,8 @@ interface Day {
   visitors: number;
   hours: number[];
   paths: Map<string, number>;
+  /** Dimension → name → views and visitors. */
+  sources: Map<string, Map<string, S.SourceCount>>;
   refused: Record<S.RefusalReason, number>;
   imported: Figures;
   keepUntil: number;
@@ -81,7 +83,7 @@ function emptySiteData(): SiteData {
 }
 
 function emptyDay(keepUntil: number, sketchUntil: number): Day {
-  return { views: 0, visitors: 0, hours: new Array<number>(24).fill(0), paths: new Map(), refused: emptyRefused(), imported: zero(), keepUntil, sketchUntil };
+  return { views: 0, visitors: 0, hours: new Array<number>(24).fill(0), paths: new Map(), sources: new Map(), refused: emptyRefused(), imported: zero(), keepUntil, sketchUntil };
 }
 
 function emptyWeek(keepUntil: number): Week {
@@ -106,6 +108,7 @@ export class MemoryStore implements S.Store {
   /** `site\nwriter` → last applied seq and until when it is remembered. */
   private readonly writers = new Map<string, { seq: number; until: number }>();
   private audit: S.AuditEntry[] = [];
+  private readonly keys = new Map<string, S.KeyRecord>();
   private readonly clock: () => number;
 
   constructor(options: { clock?: () => number } = {}) {
@@ -158,9 +161,18 @@ export class MemoryStore implements S.Store {
       total.views += delta.views;
       delta.hours.forEach((views, hour) => (day.hours[hour] = (day.hours[hour] ?? 0) + views));
       for (const [path, change] of delta.paths) {
-        const dayPath = cappedPath(path, day.paths.has(path), day.paths.size, batch.pathLimit.day);
+        const dayPath = cappedKey(path, day.paths.has(path), day.paths.size, batch.pathLimit.day);
         day.paths.set(dayPath, (day.paths.get(dayPath) ?? 0) + change.views);
         countAllTime(slots, path, change, batch.pathLimit.total, now);
+      }
+      for (const [dimension, names] of delta.sources) {
+        let kept = day.sources.get(dimension);
+        if (!kept) day.sources.set(dimension, (kept = new Map()));
+        for (const [name, count] of names) {
+          const key = cappedKey(name, kept.has(name), kept.size, MAX_SOURCE_NAMES);
+          const stored = kept.get(key) ?? { views: 0, visitors: 0 };
+          kept.set(key, { views: stored.views + count.views, visitors: stored.visitors + count.visitors });
+        }
       }
       for (const [reason, n] of delta.refused) day.refused[reason] += n;
       if (delta.ids.size > 0) {
@@ -246,6 +258,18 @@ export class MemoryStore implements S.Store {
     return { hours: day ? [...day.hours] : new Array<number>(24).fill(0), refused: { ...(day?.refused ?? emptyRefused()) } };
   }
 
+  async readSources(site: string, dimension: string, from: string, to: string): Promise<S.SourceFigures[]> {
+    const sums = new Map<string, S.SourceCount>();
+    for (const [date, day] of this.data.get(site)?.days ?? []) {
+      if (date < from || date > to) continue;
+      for (const [name, count] of day.sources.get(dimension) ?? []) {
+        const sum = sums.get(name) ?? { views: 0, visitors: 0 };
+        sums.set(name, { views: sum.views + count.views, visitors: sum.visitors + count.visitors });
+      }
+    }
+    return [...sums].map(([name, count]) => ({ name, ...count }));
+  }
+
   async readPeriods(site: string, kind: 'month' | 'year', from: string, to: string): Promise<S.PeriodRecord[]> {
     const prefix = `${kind}:`;
     return [...(this.data.get(site)?.periods ?? new Map<string, Period>())]
@@ -318,6 +342,7 @@ export class MemoryStore implements S.Store {
         visitors: dayVisitors(day),
         hours: [...day.hours],
         paths: [...day.paths],
+        sources: [...day.sources].flatMap(([dimension, names]) => [...names].map(([name, count]): [string, string, number, number] => [dimension, name, count.views, count.visitors])),
         refused: { ...day.refused },
         imported: { ...day.imported },
         keepUntil: day.keepUntil,
@@ -356,6 +381,7 @@ export class MemoryStore implements S.Store {
         visitors: day.visitors,
         hours: [...day.hours],
         paths: new Map(day.paths),
+        sources: sourcesOf(day.sources),
         refused: { ...emptyRefused(), ...day.refused },
         imported: { ...day.imported },
         keepUntil: day.keepUntil,
@@ -388,6 +414,23 @@ export class MemoryStore implements S.Store {
     for (const salt of dump.salts) data.salts.set(salt.period, { salt: salt.salt, expiresAt: salt.expiresAt });
     this.sites.set(dump.site.id, structuredClone(dump.site));
     this.data.set(dump.site.id, data);
+  }
+
+  async putKey(key: S.KeyRecord): Promise<void> {
+    this.keys.set(key.id, structuredClone(key));
+  }
+
+  async getKey(id: string): Promise<S.KeyRecord | undefined> {
+    const key = this.keys.get(id);
+    return key && structuredClone(key);
+  }
+
+  async listKeys(): Promise<S.KeyRecord[]> {
+    return [...this.keys.values()].map((key) => structuredClone(key)).sort((a, b) => compareText(a.createdAt, b.createdAt) || compareText(a.id, b.id));
+  }
+
+  async deleteKey(id: string): Promise<boolean> {
+    return this.keys.delete(id);
   }
 
   async appendAudit(entry: S.AuditEntry): Promise<void> {
@@ -463,6 +506,17 @@ function slotTables(data: SiteData): PathSlotTables {
       if (oldest) data.candidates.delete(oldest[0]);
     },
   };
+}
+
+/** A dump's `[dimension, name, views, visitors]` rows as the day keeps them. */
+function sourcesOf(rows: S.DayDump['sources']): Day['sources'] {
+  const sources: Day['sources'] = new Map();
+  for (const [dimension, name, views, visitors] of rows) {
+    let names = sources.get(dimension);
+    if (!names) sources.set(dimension, (names = new Map()));
+    names.set(name, { views, visitors });
+  }
+  return sources;
 }
 
 function dayVisitors(day: Day): number {

@@ -39,6 +39,12 @@ export interface DayDelta {
   hours: number[];
   /** Views by page key (src/counting/page-path.ts). */
   paths: Map<string, PathDelta>;
+  /**
+   * Where the views came from: dimension (`referrer`, `country`…) → name → views, and the
+   * visitors first seen with that name. At most MAX_SOURCE_NAMES names per dimension and day;
+   * the rest count under OTHER_PATH's `(other)`.
+   */
+  sources: Map<string, Map<string, SourceCount>>;
   /** Day ids seen; they feed the day's and the all-time HyperLogLog. */
   ids: Set<string>;
   /** Refused hits by reason. */
@@ -57,6 +63,16 @@ export interface WeekDelta {
   ids: Set<string>;
   /** Epoch ms after which the week's figures may be dropped. */
   keepUntil: number;
+}
+
+export interface SourceCount {
+  views: number;
+  visitors: number;
+}
+
+/** One source's figures over a range of days. */
+export interface SourceFigures extends SourceCount {
+  name: string;
 }
 
 /** What one batch adds to one local month or year of a site. */
@@ -197,6 +213,21 @@ export interface PathViews {
   views: number;
 }
 
+/**
+ * A site owner's key as stored: its secret only as a slow hash (src/ops/keys.ts). `read` opens
+ * the reports of `sites`; `import` also their history and page imports.
+ */
+export interface KeyRecord {
+  id: string;
+  hash: string;
+  sites: string[];
+  scope: 'read' | 'import';
+  label: string | null;
+  /** ISO time after which the key opens nothing; null: never. */
+  expiresAt: string | null;
+  createdAt: string;
+}
+
 /** One change made through the admin API or CLI. */
 export interface AuditEntry {
   at: string;
@@ -241,6 +272,8 @@ export interface DayDump {
   visitors: number;
   hours: number[];
   paths: Array<[string, number]>;
+  /** `[dimension, name, views, visitors]`. */
+  sources: Array<[string, string, number, number]>;
   refused: Record<RefusalReason, number>;
   imported: Figures;
   keepUntil: number;
@@ -350,6 +383,8 @@ export interface Store {
   /** Stored days between `from` and `to` inclusive (local dates); days never written are absent. */
   readHistory(site: string, from: string, to: string): Promise<DayRecord[]>;
   readDayDetail(site: string, date: string): Promise<DayDetail>;
+  /** One dimension's sources summed over the days `from`–`to`, in no particular order. */
+  readSources(site: string, dimension: string, from: string, to: string): Promise<SourceFigures[]>;
   /** Stored months (`2026-11`) or years (`2026`) between `from` and `to` inclusive, by label. */
   readPeriods(site: string, kind: 'month' | 'year', from: string, to: string): Promise<PeriodRecord[]>;
   readTopPages(site: string, date: string, limit: number): Promise<PathViews[]>;
@@ -372,6 +407,13 @@ export interface Store {
   /** Replaces everything stored for `dump.site.id` with the dump. */
   importSite(dump: SiteDump): Promise<void>;
 
+  putKey(key: KeyRecord): Promise<void>;
+  getKey(id: string): Promise<KeyRecord | undefined>;
+  /** Every key, oldest first. */
+  listKeys(): Promise<KeyRecord[]>;
+  /** Removes a key; false when there was none with this id. */
+  deleteKey(id: string): Promise<boolean>;
+
   appendAudit(entry: AuditEntry): Promise<void>;
   /** Newest first. */
   readAudit(limit: number): Promise<AuditEntry[]>;
@@ -388,8 +430,10 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** Views past a path cap count under this path. */
+/** Views past a path cap count under this path (and past a source cap, under this name). */
 export const OTHER_PATH = '(other)';
+/** Most names per source dimension per site and day. */
+export const MAX_SOURCE_NAMES = 100;
 /** A path waiting for its second earner keeps its all-time slot this long after its last view. */
 export const PATH_CANDIDATE_MS = 30 * 24 * 3600_000;
 /** Earner digests are kept this short: enough to tell two apart, too short to link to anyone. */

@@ -56,6 +56,8 @@ describe('admin API', () => {
       baseline: { views: 0, visitors: 0 },
       pageQuery: [],
       pathLimit: { day: 2000, total: 10000 },
+      collect: ['referrer', 'campaign', 'country', 'browser', 'os', 'device'],
+      public: false,
     });
     const updated = await admin('/sites/truong-thcs', { method: 'PUT', body: JSON.stringify({ baseline: { views: 120_000, visitors: 30_000 } }) });
     assert.equal(updated.status, 200);
@@ -79,6 +81,8 @@ describe('admin API', () => {
       [{ pageQuery: ['id', 'id'] }, /pageQuery/],
       [{ pageQuery: ['a b'] }, /pageQuery\.0/],
       [{ pathLimit: { day: 5 } }, /pathLimit\.day/],
+      [{ collect: ['referrer', 'shoe size'] }, /collect\.1/],
+      [{ public: 'yes' }, /public/],
       [{ colour: 'red' }, /colour/],
     ];
     for (const [body, message] of cases) {

@@ -167,3 +167,57 @@ export function cmsConformance(context: () => ConformanceContext): void {
     assert.equal((await counter.readTopPages(site, counter.today(site), 1))[0]?.path, '/tin-tuc/new');
   });
 }
+
+/** Where views come from, on every store: each dimension adds up to the day's views. */
+export function sourcesConformance(context: () => ConformanceContext): void {
+  it('keeps where each view came from, every dimension adding up to the day\'s views', async () => {
+    const { counter } = context();
+    const site = await addSite(counter, siteId(), { origins: ['https://longhuu.example.vn'] });
+    const origin = 'https://longhuu.example.vn';
+    const chrome = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+    const iphone = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+    const views: Array<[ip: string, userAgent: string, target: string, referrer: string | null]> = [
+      ['8.8.8.8', chrome, '/', 'https://www.google.com/search?q=long+huu'],
+      ['8.8.8.8', chrome, '/tin-tuc/1', `${origin}/`],
+      ['8.8.8.8', chrome, '/tin-tuc/2?utm_source=Zalo', 'https://zalo.me/'],
+      ['14.160.0.1', iphone, '/', null],
+      ['14.160.0.1', iphone, '/tin-tuc/1?utm_source=zalo', 'android-app://com.zing.zalo/'],
+      ['10.0.0.7', iphone, '/', 'https://news.baomoi.com/tin/123'],
+    ];
+    for (const [ip, userAgent, target, referrer] of views) await counter.recordHit(site, target, { ip, userAgent, track: true }, { origin, referrer });
+    await counter.flush();
+    const today = counter.today(site);
+    const of = async (dimension: 'referrer' | 'campaign' | 'country' | 'browser' | 'os' | 'device') =>
+      Object.fromEntries((await counter.readSources(site, dimension, today, today, 100)).map((row) => [row.name, [row.views, row.visitors]]));
+    // [views, visitors first seen with the name]: three visitors, each counted on their first view.
+    assert.deepEqual(await of('referrer'), { Google: [1, 1], '(internal)': [1, 0], Zalo: [2, 0], '(direct)': [1, 1], 'baomoi.com': [1, 1] });
+    assert.deepEqual(await of('campaign'), { '(none)': [4, 3], zalo: [2, 0] });
+    assert.deepEqual(await of('country'), { US: [3, 1], VN: [2, 1], '(unknown)': [1, 1] });
+    assert.deepEqual(await of('browser'), { Chrome: [3, 1], Safari: [3, 2] });
+    assert.deepEqual(await of('os'), { Windows: [3, 1], iOS: [3, 2] });
+    assert.deepEqual(await of('device'), { desktop: [3, 1], mobile: [3, 2] });
+    const { counts } = await counter.readCounts(site);
+    for (const dimension of ['referrer', 'campaign', 'country', 'browser', 'os', 'device'] as const) {
+      const rows = await counter.readSources(site, dimension, today, today, 100);
+      assert.equal(rows.reduce((sum, row) => sum + row.views, 0), counts.today.views, `${dimension} adds up to the day's views`);
+    }
+    // Most views first, then by name; the limit cuts.
+    assert.deepEqual((await counter.readSources(site, 'referrer', today, today, 2)).map((row) => row.name), ['Zalo', '(direct)']);
+  });
+
+  it('keeps only the dimensions a site collects, and names past the cap as (other)', async () => {
+    const { counter } = context();
+    const site = await addSite(counter, siteId(), { collect: ['country'] });
+    for (let i = 0; i < 105; i++) await counter.recordHit(site, `/?utm_source=c${i}`, visitor(i), { referrer: `https://site-${i}.example.com/` });
+    await counter.flush();
+    const today = counter.today(site);
+    assert.deepEqual(await counter.readSources(site, 'referrer', today, today, 10), []);
+    assert.deepEqual(await counter.readSources(site, 'country', today, today, 10), [{ name: '(unknown)', views: 105, visitors: 105 }]);
+    const all = await addSite(counter, siteId());
+    for (let i = 0; i < 105; i++) await counter.recordHit(all, '/', visitor(i), { referrer: `https://www.site-${i}.example/` });
+    await counter.flush();
+    const referrers = await counter.readSources(all, 'referrer', today, today, 1000);
+    assert.equal(referrers.length, 101, 'a hundred names and (other)');
+    assert.deepEqual(referrers[0], { name: '(other)', views: 5, visitors: 5 });
+  });
+}

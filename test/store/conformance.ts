@@ -12,7 +12,7 @@ import { MemoryStore } from '../../src/store/memory-store.js';
 import { OTHER_PATH, type SiteBatch, type Store } from '../../src/store/store.js';
 import { ManualClock, addSite, siteId, testCounter, visitor } from '../support/counting.js';
 import { countsQuery, emptyBatch, importedDays, pathViews } from '../support/store-shapes.js';
-import { cmsConformance } from './conformance-cms.js';
+import { cmsConformance, sourcesConformance } from './conformance-cms.js';
 import type { BackendUnderTest } from './backends.js';
 
 const HOUR = 3_600_000;
@@ -197,7 +197,7 @@ export function storeConformance(backend: BackendUnderTest): void {
       const site = await addSite(counter, siteId());
       const date = (await counts(site)).counts.today.date;
       const batch = emptyBatch(site.id, {
-        days: [{ date, views: 3, hours: [3], paths: pathViews({ '/': 3 }), ids: new Set(['a', 'b']), refused: new Map(), keepUntil: clock.now + 400 * DAY, sketchUntil: clock.now + 3 * DAY }],
+        days: [{ date, views: 3, hours: [3], paths: pathViews({ '/': 3 }), sources: new Map(), ids: new Set(['a', 'b']), refused: new Map(), keepUntil: clock.now + 400 * DAY, sketchUntil: clock.now + 3 * DAY }],
         lastHit: clock.now,
       });
       await store.applyBatch(batch);
@@ -325,7 +325,7 @@ export function storeConformance(backend: BackendUnderTest): void {
       const paths = pathViews(Array.from({ length: 2_100 }, (_, i): [string, number] => [`/p/${i}`, 1]));
       await store.applyBatch(
         emptyBatch(site.id, {
-          days: [{ date, views: 2_100, hours: [], paths, ids: new Set(), refused: new Map(), keepUntil: clock.now + 400 * DAY, sketchUntil: clock.now + 3 * DAY }],
+          days: [{ date, views: 2_100, hours: [], paths, sources: new Map(), ids: new Set(), refused: new Map(), keepUntil: clock.now + 400 * DAY, sketchUntil: clock.now + 3 * DAY }],
         }),
       );
       const top = await store.readTopPages(site.id, date, 1);
@@ -351,7 +351,7 @@ export function storeConformance(backend: BackendUnderTest): void {
       await store.getOrCreateSalt(site, 'd:2030-01-01', 'old-salt', soon);
       await store.applyBatch(
         emptyBatch(site, {
-          days: [{ date: '2030-01-01', views: 1, hours: [], paths: pathViews({ '/': 1 }), ids: new Set(['x']), refused: new Map(), keepUntil: soon, sketchUntil: soon }],
+          days: [{ date: '2030-01-01', views: 1, hours: [], paths: pathViews({ '/': 1 }), sources: new Map(), ids: new Set(['x']), refused: new Map(), keepUntil: soon, sketchUntil: soon }],
           weeks: [{ label: '2030-W01', views: 1, ids: new Set(['x']), keepUntil: soon }],
         }),
       );
@@ -370,5 +370,6 @@ export function storeConformance(backend: BackendUnderTest): void {
     });
 
     cmsConformance(() => ({ store, clock, counter }));
+    sourcesConformance(() => ({ store, clock, counter }));
   });
 }

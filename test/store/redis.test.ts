@@ -28,7 +28,7 @@ function batchOf(site: string, ids: string[], overrides: Partial<SiteBatch> = {}
   return emptyBatch(site, {
     writer: 'test-writer',
     seq: ++seq,
-    days: [{ date, views: ids.length, hours: [ids.length], paths: pathViews({ '/': ids.length }), ids: new Set(ids), refused: new Map([['bot', 1]]), keepUntil: now + 410 * DAY, sketchUntil: now + 2 * DAY }],
+    days: [{ date, views: ids.length, hours: [ids.length], paths: pathViews({ '/': ids.length }), sources: new Map(), ids: new Set(ids), refused: new Map([['bot', 1]]), keepUntil: now + 410 * DAY, sketchUntil: now + 2 * DAY }],
     weeks: [{ label: '2030-W01', views: ids.length, ids: new Set(ids), keepUntil: now + 8 * DAY }],
     online: new Map(ids.map((id) => [id, now])),
     onlineSince: now - 60_000,

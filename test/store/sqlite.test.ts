@@ -18,6 +18,7 @@ import { StartupError } from '../../src/errors.js';
 import { createLogger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
+import { SCHEMA_VERSION } from '../../src/store/sqlite/schema.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { DayDelta, ImportedDay, RefusalReason, SiteBatch, SiteDump, Store } from '../../src/store/store.js';
 import { spawnTracked, stopChild } from '../support/child-processes.js';
@@ -151,7 +152,7 @@ describe('sqlite store', function () {
           db.pragma('user_version = 99');
           db.close();
         },
-        /was written by a newer footfall \(schema version 99; this version knows 2\)/,
+        new RegExp(`was written by a newer footfall \\(schema version 99; this version knows ${SCHEMA_VERSION}\\)`),
       ],
     ];
     for (const [what, make, message] of cases) {
@@ -258,7 +259,7 @@ describe('sqlite store', function () {
       const weekIds = new Set<string>();
       let weekViews = 0;
       const days = [...new Set([pick(dates), pick(dates)])].map((date): DayDelta => {
-        const delta: DayDelta = { date, views: 0, hours: [], paths: new Map(), ids: new Set(), refused: new Map(), keepUntil: until(), sketchUntil: until() };
+        const delta: DayDelta = { date, views: 0, hours: [], paths: new Map(), sources: new Map(), ids: new Set(), refused: new Map(), keepUntil: until(), sketchUntil: until() };
         for (let hit = int(8); hit > 0; hit--) {
           const [views, hour, path] = [1 + int(3), int(24), pick(paths)];
           delta.views += views;
@@ -269,6 +270,13 @@ describe('sqlite store', function () {
           if (id !== undefined && known.earners.length < 2 && !known.earners.includes(id.slice(0, 3))) known.earners.push(id.slice(0, 3));
           delta.paths.set(path, known);
           if (id !== undefined) delta.ids.add(id);
+          for (const [dimension, names] of [['referrer', ['Google', 'Zalo', '(direct)']], ['country', ['VN', 'US']]] as const) {
+            let counts = delta.sources.get(dimension);
+            if (!counts) delta.sources.set(dimension, (counts = new Map()));
+            const name = pick(names);
+            const count = counts.get(name) ?? { views: 0, visitors: 0 };
+            counts.set(name, { views: count.views + views, visitors: count.visitors + (id !== undefined && random() < 0.5 ? 1 : 0) });
+          }
         }
         if (random() < 0.3) delta.refused.set(pick(reasons), 1 + int(3));
         weekViews += delta.views;
@@ -341,6 +349,7 @@ describe('sqlite store', function () {
             }
           }
           await both((store) => store.readPathUsage(site, date));
+          await both((store) => store.readSources(site, 'referrer', '2031-01-01', date), (rows) => [...rows].sort((a, b) => (a.name < b.name ? -1 : 1)));
           await both((store) => store.readDayDetail(site, date));
           await both((store) => store.readTopPages(site, date, 3));
         }
@@ -360,7 +369,9 @@ function sortedDump(dump: SiteDump | undefined): SiteDump | undefined {
   const byPath = byKey<[string, number]>(([path]) => path);
   return {
     ...dump,
-    days: dump.days.map((day) => ({ ...day, paths: [...day.paths].sort(byPath) })).sort(byKey((day) => day.date)),
+    days: dump.days
+      .map((day) => ({ ...day, paths: [...day.paths].sort(byPath), sources: [...day.sources].sort(byKey(([dimension, name]) => `${dimension}\n${name}`)) }))
+      .sort(byKey((day) => day.date)),
     weeks: [...dump.weeks].sort(byKey((week) => week.label)),
     periods: [...dump.periods].sort(byKey((period) => `${period.kind}:${period.label}`)),
     total: { ...dump.total, paths: [...dump.total.paths].sort(byPath), candidates: [...dump.total.candidates].sort(byKey((candidate) => candidate.path)) },

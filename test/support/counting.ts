@@ -1,6 +1,9 @@
 /** A counter over a given store with a clock the test moves by hand. */
 import { randomBytes } from 'node:crypto';
-import { Counter, type Visitor } from '../../src/counting/counter.js';
+import { Counter } from '../../src/counting/counter.js';
+import type { Visitor } from '../../src/counting/hit-recorder.js';
+import { createCountryLookup } from '../../src/counting/sources/country.js';
+import { SourceClassifier } from '../../src/counting/sources/source-classifier.js';
 import { siteSchema, type Site, type SiteSettingsInput } from '../../src/counting/site.js';
 import { createLogger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics.js';
@@ -24,12 +27,20 @@ export interface TestCounterOptions {
   retentionDays?: number;
 }
 
+let classifier: SourceClassifier | undefined;
+
+/** The one source classifier of the test run: its country database is read once. */
+export function testSources(): SourceClassifier {
+  return (classifier ??= new SourceClassifier(createCountryLookup()));
+}
+
 /** A counter that writes only when the test calls `flush()` (no timers started). */
 export function testCounter(store: Store, clock: ManualClock, options: TestCounterOptions = {}): Counter {
   return new Counter({
     store,
     log: createLogger('silent'),
     metrics: createMetrics(),
+    sources: testSources(),
     clock: clock.read,
     onlineWindowMs: options.onlineWindowMs ?? 60_000,
     rateLimit: options.rateLimit ?? 0,

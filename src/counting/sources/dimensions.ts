@@ -13,3 +13,12 @@ export const DIRECT = '(direct)';
 
 /** A country, browser or OS the classifier could not tell. */
 export const UNKNOWN = '(unknown)';
+
+/**
+ * The referrer of a view reached from the site's own pages: no source, but listed, so that a
+ * day's views add up in every dimension.
+ */
+export const INTERNAL = '(internal)';
+
+/** The campaign of a view whose page URL has no `utm_source`. */
+export const NO_CAMPAIGN = '(none)';

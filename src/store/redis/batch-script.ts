@@ -3,8 +3,8 @@
  * batch id. The batch travels as one JSON argument (cjson decodes it in C, far cheaper than
  * the script's own work); Maps and Sets become flat `[key, value, key, value]` arrays.
  */
-import { OTHER_PATH, PATH_CANDIDATE_MS, WRITER_MEMORY_MS, type RateTotals, type SiteBatch } from '../store.js';
-import { DAY_FIELDS, PERIOD_FIELDS, TOTAL_FIELDS, periodMember, siteKeys } from './keys.js';
+import { MAX_SOURCE_NAMES, OTHER_PATH, PATH_CANDIDATE_MS, WRITER_MEMORY_MS, type RateTotals, type SiteBatch } from '../store.js';
+import { DAY_FIELDS, PERIOD_FIELDS, SOURCE_FIELDS, TOTAL_FIELDS, periodMember, siteKeys } from './keys.js';
 import { LUA_HELPERS, lua } from './lua-helpers.js';
 
 /** How long a rate-limit minute is kept after its last write: the minute and the next. */
@@ -50,7 +50,7 @@ local function addAll(key, command, list, step)
   end
 end
 
--- Counts n views of path in a day's capped zset of \`count\` paths, as cappedPath (path-cap.ts)
+-- Counts n views of path in a day's capped zset of \`count\` paths, as cappedKey (capped-key.ts)
 -- decides; returns the new count. Below the cap every path is kept as it is, and a new total
 -- equal to n shows the path was new, which saves asking first.
 local function addDayPath(paths, count, max, path, n)
@@ -125,6 +125,22 @@ for _, d in ipairs(b.d) do
   for _, p in ipairs(d.p) do
     dayPathCount = addDayPath(dayPaths, dayPathCount, b.pl[1], p[1], p[2])
     countAllTime(p[1], p[2], p[3], b.pl[2])
+  end
+  -- d.c: {dimension, hash key, {{name, views, visitors}, …}}; a name past the cap counts as (other).
+  for _, c in ipairs(d.c) do
+    local hash = c[2]
+    local names = redis.call('HLEN', hash) / 2
+    for _, n in ipairs(c[3]) do
+      local name = n[1]
+      if redis.call('HEXISTS', hash, ${lua(SOURCE_FIELDS.views)} .. name) == 0 then
+        if names >= ${MAX_SOURCE_NAMES} then name = OTHER end
+        if redis.call('HEXISTS', hash, ${lua(SOURCE_FIELDS.views)} .. name) == 0 then names = names + 1 end
+      end
+      redis.call('HINCRBY', hash, ${lua(SOURCE_FIELDS.views)} .. name, int(n[2]))
+      redis.call('HINCRBY', hash, ${lua(SOURCE_FIELDS.visitors)} .. name, int(n[3]))
+    end
+    redis.call('HSET', day, ${lua(DAY_FIELDS.sourcesPrefix)} .. c[1], 1)
+    expireAt(hash, d.e)
   end
   if #d.i > 0 then
     addAll(daySketch, 'PFADD', d.i, ${CHUNK})
@@ -219,6 +235,11 @@ export function encodeBatch(batch: SiteBatch): { keys: string[]; args: string[] 
       // `hours` may be short or sparse; holes read as undefined.
       h: flat(day.hours.entries(), nonZero),
       p: [...day.paths].map(([path, { views, earners }]) => [path, views, earners]),
+      c: [...day.sources].map(([dimension, names]) => [
+        dimension,
+        k.daySources(dimension, day.date),
+        [...names].map(([name, count]) => [name, count.views, count.visitors]),
+      ]),
       i: [...day.ids],
       r: flat(day.refused, nonZero),
       e: day.keepUntil,

@@ -18,6 +18,9 @@
  *                             views by hour, r:<reason> refused, iv / iu imported
  *   {s}:dp:<date>     zset    path → views (≤ pathLimit.day + 1)               keepUntil
  *   {s}:dv:<date>     HLL     day ids                                          min(sketchUntil, keepUntil)
+ *   {s}:ds:<dim>:<date> hash  v:<name> views, u:<name> visitors of one      keepUntil
+ *                             source dimension (≤ MAX_SOURCE_NAMES names); the day hash
+ *                             marks each such key with a field s:<dim>
  *   {s}:w:<label>     string  week views                                       keepUntil
  *   {s}:wv:<label>    HLL     week ids                                         keepUntil
  *   {s}:wi:<label>    hash    iv / iu: imported days of the week              keepUntil
@@ -38,6 +41,7 @@
  *
  *   footfall:sites    set     ids of every site (a global key: its own slot)
  *   footfall:audit    list    audit entries as JSON, newest first, ≤ MAX_AUDIT_ENTRIES
+ *   footfall:keys     hash    key id → KeyRecord JSON (secret hashed)        no TTL (expiry in the record)
  *
  *   footfall:changed  channel change notices: the sites one flush wrote, comma-separated
  *
@@ -51,6 +55,8 @@ export const SITES_KEY = 'footfall:sites';
 export const CHANGES_CHANNEL = 'footfall:changed';
 /** The audit list, newest first. */
 export const AUDIT_KEY = 'footfall:audit';
+/** Site owners' keys: id → the record as JSON, its secret hashed. */
+export const API_KEYS_KEY = 'footfall:keys';
 
 /** Fields of a day hash (`{s}:d:<date>`). */
 export const DAY_FIELDS = {
@@ -62,7 +68,12 @@ export const DAY_FIELDS = {
   hourPrefix: 'h',
   /** Prefix of refused counts: `r:bot`. */
   refusedPrefix: 'r:',
+  /** Prefix of the marks of the day's source hashes: `s:referrer`. */
+  sourcesPrefix: 's:',
 } as const;
+
+/** Field prefixes of a source hash (`{s}:ds:<dim>:<date>`). */
+export const SOURCE_FIELDS = { views: 'v:', visitors: 'u:' } as const;
 
 /** Fields of a month's or year's hash (`{s}:m:<label>`, `{s}:y:<label>`) and of a week's imports (`iv`, `iu`). */
 export const PERIOD_FIELDS = {
@@ -109,6 +120,7 @@ export interface SiteKeys {
   day(date: string): string;
   dayPaths(date: string): string;
   daySketch(date: string): string;
+  daySources(dimension: string, date: string): string;
   week(label: string): string;
   weekSketch(label: string): string;
   weekImports(label: string): string;
@@ -146,6 +158,7 @@ export function siteKeys(site: string): SiteKeys {
     day: (date) => `${prefix}d:${date}`,
     dayPaths: (date) => `${prefix}dp:${date}`,
     daySketch: (date) => `${prefix}dv:${date}`,
+    daySources: (dimension, date) => `${prefix}ds:${dimension}:${date}`,
     week: (label) => `${prefix}w:${label}`,
     weekSketch: (label) => `${prefix}wv:${label}`,
     weekImports: (label) => `${prefix}wi:${label}`,

@@ -2,8 +2,8 @@
  * The read scripts: each read of the Store interface in one round trip, whatever the number of
  * keys it touches. They write only to prune online entries.
  */
-import type { CountsQuery, DayRecord, PeriodFigures, StoredFigures } from '../store.js';
-import { DAY_FIELDS, PERIOD_FIELDS, TOTAL_FIELDS, dayKeyPrefixes, siteKeys } from './keys.js';
+import type { CountsQuery, DayRecord, PeriodFigures, SourceFigures, StoredFigures } from '../store.js';
+import { DAY_FIELDS, PERIOD_FIELDS, SOURCE_FIELDS, TOTAL_FIELDS, dayKeyPrefixes, siteKeys } from './keys.js';
 import { lua } from './lua-helpers.js';
 
 /**
@@ -135,6 +135,51 @@ export function decodeHistory(reply: unknown, from: string, to: string): DayReco
       visitors: Number(visitors),
       imported: { views: Number(importedViews), visitors: Number(importedVisitors) },
     }));
+}
+
+/**
+ * KEYS: 1 days index. ARGV: 1 from, 2 to (YYYYMMDD numbers, as READ_HISTORY_LUA), 3 the source
+ * hash prefix of one dimension (the date is appended). Returns `name, views, visitors, …`
+ * summed over the days.
+ */
+export const READ_SOURCES_LUA = `
+local from, to = tonumber(ARGV[1]), tonumber(ARGV[2])
+local views, visitors, names = {}, {}, {}
+for _, date in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local n = tonumber((string.gsub(date, '-', '')))
+  if n and n >= from and n <= to then
+    local fields = redis.call('HGETALL', ARGV[3] .. date)
+    for i = 1, #fields, 2 do
+      local kind, name = string.sub(fields[i], 1, 2), string.sub(fields[i], 3)
+      if not views[name] then views[name], visitors[name] = 0, 0; names[#names + 1] = name end
+      if kind == ${lua(SOURCE_FIELDS.views)} then views[name] = views[name] + tonumber(fields[i + 1])
+      else visitors[name] = visitors[name] + tonumber(fields[i + 1]) end
+    end
+  end
+end
+local out = {}
+for _, name in ipairs(names) do
+  out[#out + 1] = name
+  out[#out + 1] = views[name]
+  out[#out + 1] = visitors[name]
+end
+return out
+`;
+
+/** KEYS and ARGV of {@link READ_SOURCES_LUA}. */
+export function readSourcesArgs(site: string, dimension: string, from: string, to: string): { keys: string[]; args: string[] } {
+  return {
+    keys: [siteKeys(site).days],
+    args: [String(dateNumber(from, 0)), String(dateNumber(to, 99_999_999)), siteKeys(site).daySources(dimension, '')],
+  };
+}
+
+/** The reply of {@link READ_SOURCES_LUA}. */
+export function decodeSources(reply: unknown): SourceFigures[] {
+  const flat = reply as Array<string | number>;
+  const out: SourceFigures[] = [];
+  for (let i = 0; i < flat.length; i += 3) out.push({ name: String(flat[i]), views: Number(flat[i + 1]), visitors: Number(flat[i + 2]) });
+  return out;
 }
 
 /**

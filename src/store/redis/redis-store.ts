@@ -12,8 +12,8 @@ import { MAX_AUDIT_ENTRIES } from '../store.js';
 import { decodeRateTotals, encodeBatch } from './batch-script.js';
 import { RedisChangeFeed } from './change-feed.js';
 import { connectRedis, redactRedisUrl, type RedisClient, type RedisConnection, type RedisStoreUrl } from './connect.js';
-import { AUDIT_KEY, PERIOD_FIELDS, SITES_KEY, hourField, periodMember, refusedField, siteKeys } from './keys.js';
-import { decodeFigures, decodeHistory, decodePairs, readFiguresArgs, readHistoryArgs } from './read-scripts.js';
+import { API_KEYS_KEY, AUDIT_KEY, PERIOD_FIELDS, SITES_KEY, hourField, periodMember, refusedField, siteKeys } from './keys.js';
+import { decodeFigures, decodeHistory, decodePairs, decodeSources, readFiguresArgs, readHistoryArgs, readSourcesArgs } from './read-scripts.js';
 import { defineScripts, runScript } from './scripts.js';
 import { exportSiteDump, importSiteDump } from './site-dump.js';
 import { unsafeSettings } from './settings-check.js';
@@ -109,6 +109,10 @@ export class RedisStore implements S.Store {
     return topPaths(decodePairs(reply), limit);
   }
 
+  async readSources(site: string, dimension: string, from: string, to: string): Promise<S.SourceFigures[]> {
+    return decodeSources(await runScript(this.client, 'footfallReadSources', readSourcesArgs(site, dimension, from, to)));
+  }
+
   async readPeriods(site: string, kind: 'month' | 'year', from: string, to: string): Promise<S.PeriodRecord[]> {
     const k = siteKeys(site);
     const prefix = periodMember(kind, '');
@@ -164,6 +168,24 @@ export class RedisStore implements S.Store {
 
   async importSite(dump: S.SiteDump): Promise<void> {
     await importSiteDump(this.client, dump, Date.now());
+  }
+
+  async putKey(key: S.KeyRecord): Promise<void> {
+    await this.client.hset(API_KEYS_KEY, key.id, JSON.stringify(key));
+  }
+
+  async getKey(id: string): Promise<S.KeyRecord | undefined> {
+    const record = await this.client.hget(API_KEYS_KEY, id);
+    return record === null ? undefined : (JSON.parse(record) as S.KeyRecord);
+  }
+
+  async listKeys(): Promise<S.KeyRecord[]> {
+    const records = Object.values(await this.client.hgetall(API_KEYS_KEY)).map((record) => JSON.parse(record) as S.KeyRecord);
+    return records.sort((a, b) => compareText(a.createdAt, b.createdAt) || compareText(a.id, b.id));
+  }
+
+  async deleteKey(id: string): Promise<boolean> {
+    return (await this.client.hdel(API_KEYS_KEY, id)) > 0;
   }
 
   async appendAudit(entry: S.AuditEntry): Promise<void> {

@@ -10,7 +10,7 @@
  */
 import { APPLY_BATCH_LUA } from './batch-script.js';
 import type { RedisClient } from './connect.js';
-import { READ_COUNTS_LUA, READ_HISTORY_LUA, TOP_PAGES_LUA } from './read-scripts.js';
+import { READ_COUNTS_LUA, READ_HISTORY_LUA, READ_SOURCES_LUA, TOP_PAGES_LUA } from './read-scripts.js';
 import { IMPORT_HISTORY_LUA, SALT_LUA } from './write-scripts.js';
 
 const SCRIPTS = {
@@ -18,6 +18,7 @@ const SCRIPTS = {
   footfallReadCounts: { numberOfKeys: 17, lua: READ_COUNTS_LUA },
   footfallReadHistory: { numberOfKeys: 1, lua: READ_HISTORY_LUA },
   footfallTopPages: { numberOfKeys: 1, lua: TOP_PAGES_LUA },
+  footfallReadSources: { numberOfKeys: 1, lua: READ_SOURCES_LUA },
   footfallSalt: { numberOfKeys: 2, lua: SALT_LUA },
   footfallImportHistory: { numberOfKeys: 4, lua: IMPORT_HISTORY_LUA },
 } as const;

@@ -6,7 +6,7 @@ import { HyperLogLog } from '../hll/hyperloglog.js';
 import { emptyRefused, REFUSAL_REASONS } from '../refusals.js';
 import type { CandidateDump, DayDump, Figures, PeriodDump, SiteDump, SiteRecord } from '../store.js';
 import type { RedisClient } from './connect.js';
-import { DAY_FIELDS, PERIOD_FIELDS, SITES_KEY, TOTAL_FIELDS, hourField, periodMember, refusedField, siteKeys } from './keys.js';
+import { DAY_FIELDS, PERIOD_FIELDS, SITES_KEY, SOURCE_FIELDS, TOTAL_FIELDS, hourField, periodMember, refusedField, siteKeys } from './keys.js';
 import { decodePairs } from './read-scripts.js';
 import { UNLINK_CHUNK, scanSiteKeys } from './site-scan.js';
 
@@ -79,6 +79,16 @@ export async function exportSiteDump(client: RedisClient, id: string): Promise<S
   };
 }
 
+/** A source hash (`v:<name>`, `u:<name>`) as dump rows of `dimension`. */
+function sourceRows(dimension: string, fields: Record<string, string>): DayDump['sources'] {
+  return Object.keys(fields)
+    .filter((field) => field.startsWith(SOURCE_FIELDS.views))
+    .map((field) => {
+      const name = field.slice(SOURCE_FIELDS.views.length);
+      return [dimension, name, num(fields[field]), num(fields[SOURCE_FIELDS.visitors + name])];
+    });
+}
+
 function importedOf(fields: Record<string, string>): Figures {
   return { views: num(fields[PERIOD_FIELDS.importedViews]), visitors: num(fields[PERIOD_FIELDS.importedVisitors]) };
 }
@@ -128,6 +138,8 @@ async function readDay(client: RedisClient, site: string, date: string, keepUnti
   if (Object.keys(fields).length === 0) return [];
   const refused = emptyRefused();
   for (const reason of REFUSAL_REASONS) refused[reason] = num(fields[refusedField(reason)]);
+  const dimensions = Object.keys(fields).filter((field) => field.startsWith(DAY_FIELDS.sourcesPrefix)).map((field) => field.slice(DAY_FIELDS.sourcesPrefix.length));
+  const sources = await Promise.all(dimensions.map(async (dimension) => sourceRows(dimension, await client.hgetall(k.daySources(dimension, date)))));
   return [
     {
       date,
@@ -135,6 +147,7 @@ async function readDay(client: RedisClient, site: string, date: string, keepUnti
       visitors: sketch ? HyperLogLog.fromRedisBytes(sketch).count() : num(fields[DAY_FIELDS.visitors]),
       hours: Array.from({ length: 24 }, (_, hour) => num(fields[hourField(hour)])),
       paths,
+      sources: sources.flat(),
       refused,
       imported: { views: num(fields[DAY_FIELDS.importedViews]), visitors: num(fields[DAY_FIELDS.importedVisitors]) },
       keepUntil,
@@ -190,8 +203,17 @@ export async function importSiteDump(client: RedisClient, dump: SiteDump, now: n
       if (views) fields[hourField(hour)] = views;
     });
     for (const reason of REFUSAL_REASONS) if (day.refused[reason]) fields[refusedField(reason)] = day.refused[reason];
+    const sources = new Map<string, Record<string, number>>();
+    for (const [dimension, name, views, visitors] of day.sources) {
+      let hash = sources.get(dimension);
+      if (!hash) sources.set(dimension, (hash = {}));
+      hash[SOURCE_FIELDS.views + name] = views;
+      hash[SOURCE_FIELDS.visitors + name] = visitors;
+      fields[DAY_FIELDS.sourcesPrefix + dimension] = 1;
+    }
     const keepUntil = ms(day.keepUntil);
     tx.hset(k.day(day.date), fields).pexpireat(k.day(day.date), keepUntil);
+    for (const [dimension, hash] of sources) tx.hset(k.daySources(dimension, day.date), hash).pexpireat(k.daySources(dimension, day.date), keepUntil);
     for (const part of chunks(day.paths)) tx.zadd(k.dayPaths(day.date), ...part.flatMap(([path, views]) => [views, path]));
     tx.pexpireat(k.dayPaths(day.date), keepUntil);
     const sketchUntil = ms(Math.min(day.sketchUntil ?? 0, keepUntil));

@@ -6,8 +6,8 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { HyperLogLog } from '../hll/hyperloglog.js';
 import { countAllTime } from '../path-slots.js';
-import { WRITER_MEMORY_MS, type DayDelta, type RateTotals, type RefusalReason, type SiteBatch } from '../store.js';
-import { CappedPaths } from './capped-paths.js';
+import { MAX_SOURCE_NAMES, WRITER_MEMORY_MS, type DayDelta, type RateTotals, type RefusalReason, type SiteBatch } from '../store.js';
+import { CappedCounts } from './capped-counts.js';
 import { PathSlotStatements } from './path-slot-tables.js';
 
 interface SketchUpdate {
@@ -32,7 +32,8 @@ export class BatchWrites {
   private readonly touchOnline: Statement<[{ site: string; id: string; seen: number }]>;
   private readonly pruneOnline: Statement<[{ site: string; since: number }]>;
   private readonly addRate: Statement<[{ minute: number; site: string; visitor: string; count: number }], number>;
-  private readonly dayPaths: CappedPaths;
+  private readonly dayPaths: CappedCounts<'views'>;
+  private readonly daySources: CappedCounts<'views' | 'visitors'>;
   private readonly pathSlots: PathSlotStatements;
 
   constructor(db: Database) {
@@ -97,7 +98,8 @@ export class BatchWrites {
          ON CONFLICT (minute, site, visitor) DO UPDATE SET count = count + excluded.count RETURNING count`,
       )
       .pluck();
-    this.dayPaths = new CappedPaths(db, 'day_paths', ['site', 'date']);
+    this.dayPaths = new CappedCounts(db, 'day_paths', ['site', 'date'], 'path', ['views']);
+    this.daySources = new CappedCounts(db, 'day_sources', ['site', 'date', 'dimension'], 'name', ['views', 'visitors']);
     this.pathSlots = new PathSlotStatements(db);
   }
 
@@ -115,8 +117,12 @@ export class BatchWrites {
       this.applyDay(site, delta);
       const dayPaths = this.dayPaths.start({ site, date: delta.date }, batch.pathLimit.day);
       for (const [path, change] of delta.paths) {
-        dayPaths.add(path, change.views);
+        dayPaths.add(path, { views: change.views });
         countAllTime(slots, path, change, batch.pathLimit.total, now);
+      }
+      for (const [dimension, names] of delta.sources) {
+        const sources = this.daySources.start({ site, date: delta.date, dimension }, MAX_SOURCE_NAMES);
+        for (const [name, count] of names) sources.add(name, count);
       }
     }
     for (const delta of batch.weeks) {

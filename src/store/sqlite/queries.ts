@@ -6,7 +6,7 @@
 import type { Database, Statement, Transaction } from 'better-sqlite3';
 import { topPaths } from '../ordering.js';
 import { emptyRefused } from '../refusals.js';
-import type { CountsQuery, DayDetail, DayRecord, PathUsage, PathViews, PeriodFigures, PeriodRecord, StoredFigures } from '../store.js';
+import type { CountsQuery, DayDetail, DayRecord, PathUsage, PathViews, PeriodFigures, PeriodRecord, SourceFigures, StoredFigures } from '../store.js';
 
 /** The figures of one period: counted (v, u), imported (iv, iu); null where no row exists. */
 type PeriodColumns<P extends string> = { [K in `${P}_${'v' | 'u' | 'iv' | 'iu'}`]: number | null };
@@ -33,6 +33,7 @@ export class Queries {
   private readonly counts: Statement<[Record<string, string | number>], CountsRow>;
   private readonly pages: Statement<[{ site: string; paths: string }], { views: number; baseline: number }>;
   private readonly usage: Statement<[{ site: string; date: string }], PathUsage>;
+  private readonly sources: Statement<[{ site: string; dimension: string; from: string; to: string }], SourceFigures>;
   private readonly periods: Statement<[{ site: string; kind: string; from: string; to: string }], { label: string; v: number; u: number; iv: number; iu: number }>;
   private readonly history: Statement<[{ site: string; from: string; to: string }], HistoryRow>;
   private readonly detail: Statement<[{ site: string; date: string }], DetailRow>;
@@ -74,6 +75,9 @@ export class Queries {
         UNION ALL
         SELECT label, 0, 0, views, visitors FROM period_imports WHERE site = @site AND kind = @kind AND label BETWEEN @from AND @to
       ) GROUP BY label ORDER BY label`);
+    this.sources = db.prepare(`
+      SELECT name, sum(views) AS views, sum(visitors) AS visitors FROM day_sources
+      WHERE site = @site AND dimension = @dimension AND date BETWEEN @from AND @to GROUP BY name`);
     this.usage = db.prepare(`
       SELECT
         (SELECT count(*) FROM day_paths WHERE site = @site AND date = @date) AS today,
@@ -135,6 +139,10 @@ export class Queries {
 
   readPeriods(site: string, kind: 'month' | 'year', from: string, to: string): PeriodRecord[] {
     return this.periods.all({ site, kind, from, to }).map((row) => ({ label: row.label, views: row.v, visitors: row.u, imported: { views: row.iv, visitors: row.iu } }));
+  }
+
+  readSources(site: string, dimension: string, from: string, to: string): SourceFigures[] {
+    return this.sources.all({ site, dimension, from, to });
   }
 
   readPathUsage(site: string, date: string): PathUsage {

@@ -9,7 +9,7 @@ import type { Database } from 'better-sqlite3';
 export const APPLICATION_ID = 0x466f6f74;
 
 /** `PRAGMA user_version` this code writes; a newer file is refused rather than misread. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 4;
 
 /** Hours of a day that has none yet, as stored in `days.hours`. */
 export const ZERO_HOURS = JSON.stringify(new Array<number>(24).fill(0));
@@ -130,6 +130,8 @@ CREATE TABLE audit (
  * 2: month and year figures (`periods`, imported sums apart in `period_imports` for weeks,
  *    months and years); all-time `paths` are the earned ones, `candidate_paths` wait for a
  *    second earner; page baselines.
+ * 3: where views came from, per day and dimension (`day_sources`).
+ * 4: site owners' keys, their secrets as hashes only (`api_keys`).
  */
 const MIGRATIONS: Record<number, string> = {
   2: `
@@ -173,6 +175,24 @@ CREATE TABLE page_baselines (
   path TEXT NOT NULL,
   views INTEGER NOT NULL,
   PRIMARY KEY (site, path)
+) WITHOUT ROWID;
+`,
+  3: `
+CREATE TABLE day_sources (
+  site TEXT NOT NULL,
+  date TEXT NOT NULL,
+  dimension TEXT NOT NULL,
+  name TEXT NOT NULL,
+  views INTEGER NOT NULL,
+  visitors INTEGER NOT NULL,
+  PRIMARY KEY (site, date, dimension, name)
+) WITHOUT ROWID;
+`,
+  4: `
+CREATE TABLE api_keys (
+  id TEXT PRIMARY KEY,
+  record TEXT NOT NULL,
+  created_at TEXT NOT NULL
 ) WITHOUT ROWID;
 `,
 };

@@ -9,7 +9,7 @@ import { emptyRefused } from '../refusals.js';
 import type { CandidateDump, DayDump, Figures, PeriodDump, SiteDump, SiteRecord } from '../store.js';
 
 const SITE_TABLES = [
-  'salts', 'days', 'day_paths', 'weeks', 'periods', 'period_imports', 'totals', 'paths', 'candidate_paths', 'page_baselines', 'online', 'rate',
+  'salts', 'days', 'day_paths', 'day_sources', 'weeks', 'periods', 'period_imports', 'totals', 'paths', 'candidate_paths', 'page_baselines', 'online', 'rate',
 ] as const;
 
 interface PeriodRow {
@@ -60,6 +60,7 @@ export class SiteDumps {
   private readonly deletes: Array<Statement<[string]>>;
   private readonly days: Statement<[string], DayRow>;
   private readonly dayPaths: Statement<[string], { date: string; path: string; views: number }>;
+  private readonly daySources: Statement<[string], { date: string; dimension: string; name: string; views: number; visitors: number }>;
   private readonly weeks: Statement<[string], { label: string; views: number; keep_until: number; sketch: Buffer | null }>;
   private readonly total: Statement<[string], TotalRow>;
   private readonly paths: Statement<[string], [string, number]>;
@@ -69,7 +70,7 @@ export class SiteDumps {
   private readonly baselines: Statement<[string], [string, number]>;
   private readonly salts: Statement<[string, number], { period: string; salt: string; expires_at: number }>;
   private readonly insert: Record<
-    'day' | 'dayPath' | 'week' | 'period' | 'periodImport' | 'total' | 'path' | 'candidate' | 'baseline' | 'salt',
+    'day' | 'dayPath' | 'daySource' | 'week' | 'period' | 'periodImport' | 'total' | 'path' | 'candidate' | 'baseline' | 'salt',
     Statement<[Record<string, Value>]>
   >;
 
@@ -77,6 +78,7 @@ export class SiteDumps {
     this.deletes = SITE_TABLES.map((table) => db.prepare<[string]>(`DELETE FROM ${table} WHERE site = ?`));
     this.days = db.prepare('SELECT * FROM days WHERE site = ? ORDER BY date');
     this.dayPaths = db.prepare('SELECT date, path, views FROM day_paths WHERE site = ?');
+    this.daySources = db.prepare('SELECT date, dimension, name, views, visitors FROM day_sources WHERE site = ?');
     this.weeks = db.prepare('SELECT label, views, keep_until, sketch FROM weeks WHERE site = ? ORDER BY label');
     this.total = db.prepare('SELECT views, last_hit, imported_views, imported_visitors, sketch FROM totals WHERE site = ?');
     this.paths = db.prepare<[string], [string, number]>('SELECT path, views FROM paths WHERE site = ?').raw();
@@ -93,6 +95,7 @@ export class SiteDumps {
         'imported_views', 'imported_visitors', 'keep_until', 'sketch_until', 'sketch',
       ]),
       dayPath: insert('day_paths', ['site', 'date', 'path', 'views']),
+      daySource: insert('day_sources', ['site', 'date', 'dimension', 'name', 'views', 'visitors']),
       week: insert('weeks', ['site', 'label', 'views', 'visitors', 'keep_until', 'sketch']),
       period: insert('periods', ['site', 'kind', 'label', 'views', 'visitors', 'keep_until', 'sketch_until', 'sketch']),
       periodImport: insert('period_imports', ['site', 'kind', 'label', 'views', 'visitors', 'keep_until']),
@@ -117,12 +120,19 @@ export class SiteDumps {
       if (!list) paths.set(date, (list = []));
       list.push([path, views]);
     }
+    const sources = new Map<string, DayDump['sources']>();
+    for (const { date, dimension, name, views, visitors } of this.daySources.iterate(site.id)) {
+      let list = sources.get(date);
+      if (!list) sources.set(date, (list = []));
+      list.push([dimension, name, views, visitors]);
+    }
     const days = this.days.all(site.id).map((row): DayDump => ({
       date: row.date,
       views: row.views,
       visitors: row.visitors,
       hours: JSON.parse(row.hours) as number[],
       paths: paths.get(row.date) ?? [],
+      sources: sources.get(row.date) ?? [],
       refused: { bot: row.refused_bot, origin: row.refused_origin, rate_limit: row.refused_rate_limit, invalid: row.refused_invalid },
       imported: { views: row.imported_views, visitors: row.imported_visitors },
       keepUntil: row.keep_until,
@@ -201,6 +211,7 @@ export class SiteDumps {
         sketch: sketch?.toRedisBytes() ?? null,
       });
       for (const [path, views] of day.paths) this.insert.dayPath.run({ site, date: day.date, path, views });
+      for (const [dimension, name, views, visitors] of day.sources) this.insert.daySource.run({ site, date: day.date, dimension, name, views, visitors });
     }
     const importOf = (kind: string, label: string, imported: Figures, keepUntil: number) => {
       if (imported.views !== 0 || imported.visitors !== 0) this.insert.periodImport.run({ site, kind, label, ...imported, keep_until: keepUntil });

@@ -141,6 +141,10 @@ class SqliteStore implements S.Store {
     return this.queries.readTopPages(site, date, limit);
   }
 
+  async readSources(site: string, dimension: string, from: string, to: string): Promise<S.SourceFigures[]> {
+    return this.queries.readSources(site, dimension, from, to);
+  }
+
   async readPeriods(site: string, kind: 'month' | 'year', from: string, to: string): Promise<S.PeriodRecord[]> {
     return this.queries.readPeriods(site, kind, from, to);
   }
@@ -174,6 +178,23 @@ class SqliteStore implements S.Store {
       this.dumps.import(dump);
       this.sql.putSite.run({ id: dump.site.id, settings: JSON.stringify(dump.site) });
     }).immediate();
+  }
+
+  async putKey(key: S.KeyRecord): Promise<void> {
+    this.sql.putKey.run({ id: key.id, record: JSON.stringify(key), createdAt: key.createdAt });
+  }
+
+  async getKey(id: string): Promise<S.KeyRecord | undefined> {
+    const record = this.sql.getKey.get({ id });
+    return record === undefined ? undefined : (JSON.parse(record) as S.KeyRecord);
+  }
+
+  async listKeys(): Promise<S.KeyRecord[]> {
+    return this.sql.listKeys.all().map((record) => JSON.parse(record) as S.KeyRecord);
+  }
+
+  async deleteKey(id: string): Promise<boolean> {
+    return this.sql.deleteKey.run({ id }).changes > 0;
   }
 
   async appendAudit(entry: S.AuditEntry): Promise<void> {

@@ -52,6 +52,11 @@ export function prepareStatements(db: Database) {
       'SELECT coalesce(b.views, 0) FROM json_each(@paths) AS j LEFT JOIN page_baselines b ON b.site = @site AND b.path = j.value ORDER BY j.key',
     ).pluck(),
 
+    putKey: prepare('INSERT INTO api_keys (id, record, created_at) VALUES (@id, @record, @createdAt) ON CONFLICT (id) DO UPDATE SET record = excluded.record'),
+    getKey: prepare<string>('SELECT record FROM api_keys WHERE id = @id').pluck(),
+    listKeys: prepare<string>('SELECT record FROM api_keys ORDER BY created_at, id').pluck(),
+    deleteKey: prepare('DELETE FROM api_keys WHERE id = @id'),
+
     appendAudit: prepare(`
       INSERT INTO audit (at, actor, action, site, before_json, after_json)
       VALUES (@at, @actor, @action, @site, @before, @after)`),
@@ -63,8 +68,9 @@ export function prepareStatements(db: Database) {
 
     prune: [
       prepare('DELETE FROM writers WHERE until <= @now'),
-      // Before the days themselves: their rows say which paths have expired.
+      // Before the days themselves: their rows say which paths and sources have expired.
       prepare('DELETE FROM day_paths WHERE (site, date) IN (SELECT site, date FROM days WHERE keep_until <= @now)'),
+      prepare('DELETE FROM day_sources WHERE (site, date) IN (SELECT site, date FROM days WHERE keep_until <= @now)'),
       prepare('DELETE FROM days WHERE keep_until <= @now'),
       prepare('UPDATE days SET sketch = NULL WHERE sketch IS NOT NULL AND sketch_until <= @now'),
       // A period's counted row and its imported sums go together, once both are past.

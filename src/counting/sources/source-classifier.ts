@@ -1,0 +1,37 @@
+/**
+ * A view's sources, by dimension: what the visitor brings (country, browser, OS, device —
+ * worked out once per visitor and day, the address dropped right after) and what each view
+ * brings (referrer, campaign). Every view gets a name in every dimension, placeholders
+ * included, so that a day's views add up in each.
+ */
+import { campaignOf } from './campaign.js';
+import type { CountryLookup } from './country.js';
+import { INTERNAL, NO_CAMPAIGN, type SourceDimension } from './dimensions.js';
+import { referrerSource } from './referrer.js';
+import { deviceOf } from './user-agent.js';
+
+/** The dimensions a visitor brings: the same for all of its views of a day. */
+export type VisitorTraits = Record<'country' | 'browser' | 'os' | 'device', string>;
+
+/** The dimensions a view brings. */
+export type ViewTraits = Record<'referrer' | 'campaign', string>;
+
+export type SourceNames = Record<SourceDimension, string>;
+
+export class SourceClassifier {
+  constructor(private readonly countries: CountryLookup) {}
+
+  /** What a visitor brings; `ip` is only looked up, never kept. */
+  visitor(ip: string, userAgent: string): VisitorTraits {
+    const { browser, os, device } = deviceOf(userAgent);
+    return { country: this.countries.country(ip), browser, os, device };
+  }
+
+  /** What a view of `pageOrigin` + `target` brings, coming from `referrer`. */
+  view(pageOrigin: string, target: string, referrer: string | null | undefined, siteOrigins: readonly string[]): ViewTraits {
+    return {
+      referrer: referrerSource(referrer, pageOrigin, siteOrigins) ?? INTERNAL,
+      campaign: campaignOf(target) ?? NO_CAMPAIGN,
+    };
+  }
+}
