@@ -14,6 +14,9 @@
 /** Longest URL (and path) footfall takes. */
 export const MAX_URL_LENGTH = 2048;
 
+/** Most paths one reader (`?path=`, a live connection's `auth.paths`) may ask about at once. */
+export const MAX_ASKED_PATHS = 50;
+
 export interface Page {
   origin: string;
   /** The path and query as sent, fragment dropped: `pageKey` makes it the page's identity. */
