@@ -5,21 +5,9 @@
 import { strict as assert } from 'node:assert';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import {
-  hostPage,
-  launchBrowser,
-  newVisitor,
-  pageErrors,
-  SCREENSHOT_DIR,
-  screenshotOf,
-  startHostSite,
-  waitFor,
-  widgetFigures,
-  widgetLabels,
-  type HostSite,
-} from '../support/browser.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import type { Page } from 'playwright-core';
+import { hostPage, newVisitor, pageErrors, SCREENSHOT_DIR, screenshotOf, waitFor, widgetFigures, widgetLabels } from '../support/browser.js';
+import { browserRig } from '../support/browser-rig.js';
 
 const SITE = 'long-huu';
 const ARTICLE = '/tin-tuc/ra-quan-nao-vet';
@@ -31,13 +19,10 @@ const LIGHT_BACKGROUND = 'rgb(255, 255, 255)';
 const DARK_BACKGROUND = 'rgb(24, 33, 45)';
 
 describe('browser: the footer widget', () => {
-  let server: TestServer | undefined;
-  let browser: Browser | undefined;
-  let host: HostSite | undefined;
-  const contexts: BrowserContext[] = [];
+  const rig = browserRig({ FOOTFALL_PUSH_INTERVAL_MS: '250' });
 
   before(async () => {
-    [server, browser, host] = await Promise.all([startTestServer({ FOOTFALL_PUSH_INTERVAL_MS: '250' }), launchBrowser(), startHostSite()]);
+    const { server, host } = rig;
     await server.addSite(SITE, { origins: [host.origin], timezone: 'Asia/Ho_Chi_Minh', baseline: BASELINE });
     const footfall = server.url;
     host.page(
@@ -81,20 +66,9 @@ describe('browser: the footer widget', () => {
     );
   });
 
-  afterEach(async () => {
-    await Promise.allSettled(contexts.splice(0).map((context) => context.close()));
-  });
-
-  after(async () => {
-    // The browser first: its open connections would hold up the server's graceful close.
-    await Promise.allSettled([browser?.close()]);
-    await Promise.allSettled([host?.close(), server?.close()]);
-  });
-
   /** A new visitor on `url`; `init` runs in the page before any of its scripts. */
   async function visit(url: string, options: Parameters<typeof newVisitor>[1] = {}, init?: string): Promise<{ page: Page; errors: Error[] }> {
-    const context = await newVisitor(browser!, options);
-    contexts.push(context);
+    const context = await rig.visitor(options);
     if (init) await context.addInitScript(init);
     const page = await context.newPage();
     const errors = pageErrors(page);
@@ -105,13 +79,13 @@ describe('browser: the footer widget', () => {
   const total = (views: number) => new Intl.NumberFormat('vi-VN').format(views);
 
   it('loads from another origin, counts the view, and shows the figures in Vietnamese', async () => {
-    const before = await server!.figures(SITE);
-    const { page, errors } = await visit(`${host!.origin}${ARTICLE}`);
+    const before = await rig.server.figures(SITE);
+    const { page, errors } = await visit(`${rig.host.origin}${ARTICLE}`);
 
     const shown = await waitFor('widget figures', () => widgetFigures(page, '#vi'), (f) => f[3] === total(before.total.views + 1));
     assert.equal(total(BASELINE.views + 1), '1.234.567');
     assert.deepEqual(await widgetLabels(page, '#vi'), ['Thống kê truy cập', 'Đang online', 'Hôm nay', 'Trong tuần', 'Tất cả']);
-    const after = await server!.figures(SITE, [ARTICLE]);
+    const after = await rig.server.figures(SITE, [ARTICLE]);
     assert.deepEqual(shown, [String(after.online), total(after.today.views), total(after.week.views), total(after.total.views)]);
     assert.equal(after.total.views, before.total.views + 1);
     assert.equal(after.pages[0], 1);
@@ -130,7 +104,7 @@ describe('browser: the footer widget', () => {
   });
 
   it('holds no cookie and nothing in localStorage or sessionStorage after a visit', async () => {
-    const { page } = await visit(`${host!.origin}${ARTICLE}`);
+    const { page } = await visit(`${rig.host.origin}${ARTICLE}`);
     await waitFor('figures', () => widgetFigures(page, '#vi'), (f) => f[3] !== '—');
     assert.deepEqual(await page.context().cookies(), []);
     assert.deepEqual(await page.evaluate('[document.cookie, localStorage.length, sessionStorage.length]'), ['', 0, 0]);
@@ -140,12 +114,12 @@ describe('browser: the footer widget', () => {
     // Counts the widget's rise animations (Web Animations API) in the page.
     const countRises = `window.rises = 0; const animate = Element.prototype.animate;
       Element.prototype.animate = function (...args) { window.rises++; return animate.apply(this, args); };`;
-    const { page } = await visit(`${host!.origin}/plain`, {}, countRises);
-    const still = await visit(`${host!.origin}/plain`, { reducedMotion: 'reduce' }, countRises);
-    const before = await server!.figures(SITE);
+    const { page } = await visit(`${rig.host.origin}/plain`, {}, countRises);
+    const still = await visit(`${rig.host.origin}/plain`, { reducedMotion: 'reduce' }, countRises);
+    const before = await rig.server.figures(SITE);
     for (const open of [page, still.page]) await waitFor('figures', () => widgetFigures(open, '#w'), (f) => f[3] === total(before.total.views));
 
-    await visit(`${host!.origin}${ARTICLE}`);
+    await visit(`${rig.host.origin}${ARTICLE}`);
     for (const open of [page, still.page]) {
       const raised = await waitFor('raised figures', () => widgetFigures(open, '#w'), (f) => f[3] === total(before.total.views + 1));
       assert.equal(raised[1], total(before.today.views + 1));
@@ -156,9 +130,9 @@ describe('browser: the footer widget', () => {
   });
 
   it('speaks English from <html lang="en-GB">, shows visitors with data-metric, and follows a dark system theme', async () => {
-    const { page, errors } = await visit(`${host!.origin}/en`, { colorScheme: 'dark' });
+    const { page, errors } = await visit(`${rig.host.origin}/en`, { colorScheme: 'dark' });
     const figures = await waitFor('figures', () => widgetFigures(page, '#en'), (f) => f[3] !== '—');
-    const now = await server!.figures(SITE);
+    const now = await rig.server.figures(SITE);
     assert.deepEqual(await widgetLabels(page, '#en'), ['Visitor statistics', 'Online now', 'Today', 'This week', 'All-time']);
     const english = new Intl.NumberFormat('en-US');
     assert.deepEqual(figures.slice(1), [english.format(now.today.visitors), english.format(now.week.visitors), english.format(now.total.visitors)]);
@@ -168,7 +142,7 @@ describe('browser: the footer widget', () => {
     assert.deepEqual(errors, []);
     await screenshotOf(page, '#en .box', 'widget-en-dark.png');
 
-    const light = await visit(`${host!.origin}/en`);
+    const light = await visit(`${rig.host.origin}/en`);
     await waitFor('figures', () => widgetFigures(light.page, '#en'), (f) => f[3] !== '—');
     assert.equal(await background(light.page), LIGHT_BACKGROUND);
     await screenshotOf(light.page, '#en .box', 'widget-en.png');
@@ -178,8 +152,8 @@ describe('browser: the footer widget', () => {
   });
 
   it("is not changed by the host page's hostile CSS", async () => {
-    const clean = await visit(`${host!.origin}/plain`);
-    const hostile = await visit(`${host!.origin}/hostile`);
+    const clean = await visit(`${rig.host.origin}/plain`);
+    const hostile = await visit(`${rig.host.origin}/hostile`);
     const looks = async (page: Page) => {
       await waitFor('figures', () => widgetFigures(page, '#w'), (f) => f[3] !== '—');
       const box = await page.locator('#w .box').boundingBox();
@@ -200,7 +174,7 @@ describe('browser: the footer widget', () => {
   });
 
   it('runs on the demo page footfall serves at /', async () => {
-    const { page, errors } = await visit(`${server!.url}/`);
+    const { page, errors } = await visit(`${rig.server.url}/`);
     const figures = await waitFor('demo widget', () => widgetFigures(page), (f) => f[3] !== '—');
     assert.equal(figures[3], '1');
     await waitFor('article views', () => page.locator('[data-footfall="page.views"]').textContent(), (t) => t === '1');
