@@ -48,7 +48,8 @@ export function mountWidget(host: HTMLElement): View {
 
   return {
     el: host,
-    show(counts) {
+    show(figures) {
+      const counts = figures && figures.counts;
       const values = counts && [counts.online, counts.today[kind], counts.week[kind], counts.total[kind]];
       cells.forEach((cell, i) => showFigure(cell, values && values[i], format));
       if (counts) say(labels[0] + ': ' + labels.slice(1).map((label, i) => label + ' ' + cells[i]!.textContent).join(', '));

@@ -1,6 +1,6 @@
 /** The snippet's wording, number formats and figure lookup: the parts that need no DOM. */
 import { strict as assert } from 'node:assert';
-import { figureOf, SLOT_METRICS } from '../../client-snippet/src/figures.js';
+import { figureOf, figuresOf, SLOT_METRICS } from '../../client-snippet/src/figures.js';
 import { LABELS, numberFormat, pickLang } from '../../client-snippet/src/labels.js';
 import type { CountsPayload } from '../../src/counting/counts-payload.js';
 
@@ -15,7 +15,7 @@ const COUNTS: CountsPayload = {
   month: { label: '2026-11', views: 298113, visitors: 61220 },
   year: { label: '2026', views: 3312870, visitors: 402115 },
   total: { views: 4288561, visitors: 1200345 },
-  page: { path: '/tin-tuc/le-hoi', views: 1234 },
+  pages: [{ path: '/tin-tuc/le-hoi', views: 1234 }],
 };
 
 describe('snippet labels and figures', () => {
@@ -31,20 +31,21 @@ describe('snippet labels and figures', () => {
     assert.equal(numberFormat('en').format(4288561), '4,288,561');
   });
 
-  it('reads every slot metric from a counts payload', () => {
+  it('reads every slot metric from a push', () => {
     const metrics = [
       'online', 'today.views', 'today.visitors', 'yesterday.views', 'yesterday.visitors', 'week.views', 'week.visitors',
       'month.views', 'month.visitors', 'year.views', 'year.visitors', 'total.views', 'total.visitors', 'page.views',
     ];
-    assert.ok(metrics.every((metric) => SLOT_METRICS.includes(metric)));
+    assert.deepEqual([...SLOT_METRICS].sort(), [...metrics].sort());
+    const figures = figuresOf(COUNTS, ['/tin-tuc/le-hoi']);
     assert.deepEqual(
-      metrics.map((metric) => figureOf(COUNTS, metric, '/tin-tuc/le-hoi')),
+      metrics.map((metric) => figureOf(figures, metric, '/tin-tuc/le-hoi')),
       [14, 11554, 3120, 10877, 2984, 73061, 20011, 298113, 61220, 3312870, 402115, 4288561, 1200345, 1234],
     );
   });
 
-  it("shows no page figure for another path, and refuses names that are not metrics", () => {
-    assert.equal(figureOf(COUNTS, 'page.views', '/other'), undefined);
+  it('shows no page figure for a path not asked for, and refuses names that are not metrics', () => {
+    assert.equal(figureOf(figuresOf(COUNTS, ['/tin-tuc/le-hoi']), 'page.views', '/other'), undefined);
     for (const name of ['page.visitors', 'total', 'constructor', 'today.__proto__', '']) assert.ok(!SLOT_METRICS.includes(name), name);
   });
 });
