@@ -6,7 +6,6 @@
 import { connect } from './connection.js';
 import { figuresOf, type Figures } from './figures.js';
 import { guard } from './guard.js';
-import { pagePath } from './page-path.js';
 import type { Shared } from './shared.js';
 import { mountSlot } from './slots.js';
 import type { View } from './view.js';
@@ -19,6 +18,7 @@ guard((state: Shared | undefined) => {
   // `n` is set once the live part runs: a second copy stays quiet.
   if (!state || state.x || state.n) return;
   const mounted = new WeakSet<Element>();
+  const here = (): string => state.p;
   let views: View[] = [];
   let last: Figures | undefined;
 
@@ -29,7 +29,7 @@ guard((state: Shared | undefined) => {
       guard((el: HTMLElement) => {
         if (mounted.has(el)) return;
         mounted.add(el);
-        const view = el.hasAttribute('data-footfall-widget') ? mountWidget(el) : mountSlot(el, pagePath);
+        const view = el.hasAttribute('data-footfall-widget') ? mountWidget(el) : mountSlot(el, here);
         if (!view) return;
         views.push(view);
         if (!last) return;

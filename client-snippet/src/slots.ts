@@ -11,7 +11,7 @@ import type { View } from './view.js';
 
 /**
  * A view of the slot, or undefined when it names no known figure (it is left untouched).
- * `here` is the page this is, read at each push: it follows the app.
+ * `here` is the page this is (the tracker's `p`), read at each push: it follows the app.
  */
 export function mountSlot(el: HTMLElement, here: () => string): View | undefined {
   const metric = el.getAttribute('data-footfall') || '';

@@ -12,6 +12,8 @@ import { hostPage, pageErrors, waitFor, widgetFigures } from '../support/browser
 import { browserRig } from '../support/browser-rig.js';
 
 const SITE = 'long-huu';
+/** A Joomla site: its articles are `index.php?…&id=N`, so `id` is part of a page's identity. */
+const CMS = 'cms';
 const PING_MS = 20_000;
 
 describe('browser: the tracker', () => {
@@ -23,6 +25,14 @@ describe('browser: the tracker', () => {
     const footfall = server.url;
     host.page('/spa', hostPage({ footfall, site: SITE, body: '<main>single-page app</main>' }));
     host.page('/quiet', hostPage({ footfall, site: SITE, body: '<p>no figures on this page</p>' }));
+    await server.addSite(CMS, { origins: [host.origin], pageQuery: ['id'] });
+    const cms = (body: string, head = '', tag = '') => hostPage({ footfall, site: CMS, body, head, tag });
+    const canonical = (href: string) => `<link rel="canonical" href="${href}">`;
+    host.page('/index.php', cms('<p>Lượt xem: <span id="views" data-footfall="page.views"></span></p>'));
+    host.page('/ban-in', cms('<p>bản in</p>', canonical('/tin-tuc/ra-quan')));
+    host.page('/foreign', cms('<p>bài đăng lại</p>', canonical('https://longhuu.example.vn/tin-tuc/goc')));
+    host.page('/named', cms('<p>bài</p>', canonical('/tin-tuc/canon'), 'data-path="/tin-tuc/named"'));
+    host.page('/app', cms('<main>app</main>', canonical('/app')));
     host.page(
       '/widget',
       hostPage({ footfall, site: SITE, body: '<p>Xem: <span data-footfall="total.views"></span></p><div id="w" data-footfall-widget></div>' }),
@@ -73,10 +83,39 @@ describe('browser: the tracker', () => {
     const bodies = to(sent, 'hit').map((request) => JSON.parse(request.postData() ?? '{}') as { url: string });
     assert.deepEqual(
       bodies.map((body) => body.url),
-      [`${rig.host.origin}/spa`, `${rig.host.origin}/spa/next`, `${rig.host.origin}/spa/other`, `${rig.host.origin}/spa/next`],
-      'page URLs go without query or fragment',
+      [`${rig.host.origin}/spa?ref=mail`, `${rig.host.origin}/spa/next?tab=2`, `${rig.host.origin}/spa/other`, `${rig.host.origin}/spa/next?tab=2`],
+      'page URLs keep their query (the server keeps what names a page) and drop their fragment',
     );
     assert.deepEqual(errors, []);
+  });
+
+  it("counts a CMS article under the site's pageQuery, and shows its views", async () => {
+    const article = '/index.php?option=com_content&view=article&id=123&Itemid=9';
+    const { page, errors, sent } = await visit(`${rig.host.origin}${article}#comments`);
+    await waitFor('the article', () => page.locator('#views').textContent(), (text) => text === '1');
+    assert.deepEqual((await rig.server.figures(CMS, ['/index.php?id=123', '/index.php'])).pages, [1, 0]);
+    assert.deepEqual(
+      to(sent, 'hit').map((request) => (JSON.parse(request.postData() ?? '{}') as { url: string }).url),
+      [`${rig.host.origin}${article}`],
+    );
+    assert.deepEqual(errors, []);
+  });
+
+  it('names the page by data-path on the tag, else a canonical link on its own origin, else the address bar', async () => {
+    const paths = ['/ban-in', '/tin-tuc/ra-quan', '/foreign', '/tin-tuc/goc', '/named', '/tin-tuc/canon', '/tin-tuc/named'];
+    const counted = async (expected: number[]) =>
+      waitFor('page views', async () => (await rig.server.figures(CMS, paths)).pages, (got) => got.join() === expected.join());
+    const errors: Error[] = [];
+    for (const at of ['/ban-in', '/foreign', '/named']) errors.push(...(await visit(`${rig.host.origin}${at}?utm_source=zalo`)).errors);
+    await counted([0, 1, 1, 0, 0, 0, 1]);
+
+    // A single-page app sets the new view's canonical link after changing the URL.
+    const app = await visit(`${rig.host.origin}/app`);
+    await app.page.evaluate(`history.pushState({}, '', '/app/2');
+      setTimeout(() => document.querySelector('link[rel=canonical]').href = '/app/bai-2', 100)`);
+    const views = (await waitFor('the app', async () => (await rig.server.figures(CMS, ['/app', '/app/2', '/app/bai-2'])).pages, (got) => got[2] === 1)).join();
+    assert.equal(views, '1,0,1');
+    assert.deepEqual([...errors, ...app.errors], []);
   });
 
   it('loads the live part when a single-page app renders a slot after navigating, and follows the path', async () => {
@@ -92,7 +131,7 @@ describe('browser: the tracker', () => {
     const next = (await rig.server.figures(SITE, ['/spa/next'])).pages[0]!;
     await page.evaluate(`history.pushState({}, '', '/spa/next')`);
     await waitFor('the next path', () => page.locator('#late').textContent(), (text) => text === String(next + 1));
-    assert.equal(sockets.length, 2, 'one connection per watched path');
+    assert.equal(sockets.length, 2, 'one connection, asked again for the new path');
     assert.deepEqual(errors, []);
   });
 

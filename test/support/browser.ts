@@ -47,11 +47,13 @@ export interface HostPageOptions {
   body?: string;
   head?: string;
   lang?: string;
+  /** More attributes for the snippet's tag, e.g. `data-path="/tin-tuc/123"`. */
+  tag?: string;
 }
 
-export function hostPage({ footfall, site, body = '', head = '', lang = 'vi' }: HostPageOptions): string {
+export function hostPage({ footfall, site, body = '', head = '', lang = 'vi', tag = '' }: HostPageOptions): string {
   return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>host page</title>${head}</head>
-<body>${body}<script async src="${footfall}/footfall.js" data-site="${site}"></script></body></html>`;
+<body>${body}<script async src="${footfall}/footfall.js" data-site="${site}" ${tag}></script></body></html>`;
 }
 
 /** A website on its own port, reachable under two origins (two hostnames, one server). */
