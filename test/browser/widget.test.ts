@@ -3,17 +3,23 @@
  * origin than footfall, as a municipal site embeds it.
  */
 import { strict as assert } from 'node:assert';
-import { mkdir } from 'node:fs/promises';
+import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
+import { PACKAGE_ROOT } from '../../src/paths.js';
 import { hostPage, newVisitor, pageErrors, SCREENSHOT_DIR, screenshotOf, waitFor, widgetFigures, widgetLabels } from '../support/browser.js';
 import { browserRig } from '../support/browser-rig.js';
 
 const SITE = 'long-huu';
 const ARTICLE = '/tin-tuc/ra-quan-nao-vet';
 const BASELINE = { views: 1_234_566, visitors: 45_000 };
-/** Fixed rows and px sizes (client-snippet/src/widget.css): the height pages reserve. */
-const WIDGET_HEIGHT = 184;
+/**
+ * The height pages reserve (client-snippet/src/widget.css): the title 40 px, the list's padding
+ * 14 px, 32 px per row and the 2 px border; 184 px for the default four rows.
+ */
+const heightFor = (rows: number) => 40 + 14 + 32 * rows + 2;
+const WIDGET_HEIGHT = heightFor(4);
+const ALL_ROWS = 'online,today,yesterday,week,month,year,total';
 /** `--bg` of the light and dark themes (client-snippet/src/widget.css). */
 const LIGHT_BACKGROUND = 'rgb(255, 255, 255)';
 const DARK_BACKGROUND = 'rgb(24, 33, 45)';
@@ -44,6 +50,16 @@ describe('browser: the footer widget', () => {
         site: SITE,
         lang: 'en-GB',
         body: `<footer style="padding:16px;background:#0f1722"><div id="en" data-footfall-widget data-metric="visitors" data-theme="auto"></div></footer>`,
+      }),
+    );
+    host.page(
+      '/rows',
+      hostPage({
+        footfall,
+        site: SITE,
+        body: `<footer><div id="vi7" data-footfall-widget data-lang="vi" data-rows="${ALL_ROWS}"></div>
+          <div id="en7" data-footfall-widget data-lang="en" data-rows="${ALL_ROWS}"></div>
+          <div id="two" data-footfall-widget data-rows="total,today" data-metric="visitors"></div></footer>`,
       }),
     );
     const widgetOnly = `<div id="w" data-footfall-widget data-lang="vi"></div><p>Nội dung trang</p>`;
@@ -149,6 +165,33 @@ describe('browser: the footer widget', () => {
 
     await page.emulateMedia({ colorScheme: 'light' });
     assert.equal(await background(page), LIGHT_BACKGROUND, 'an open page follows the system switching to light');
+  });
+
+  it('shows the rows data-rows asks for, in its order, each language, sized for its rows', async () => {
+    const before = await rig.server.figures(SITE);
+    const { page, errors } = await visit(`${rig.host.origin}/rows`);
+    // The page's own view is counted: all-time views rise by one.
+    await waitFor('figures', () => widgetFigures(page, '#vi7'), (f) => f[6] === total(before.total.views + 1));
+    const now = await rig.server.figures(SITE);
+    const english = new Intl.NumberFormat('en-US');
+    const periods = [now.today, now.yesterday, now.week, now.month, now.year, now.total];
+
+    assert.deepEqual(await widgetLabels(page, '#vi7'), ['Thống kê truy cập', 'Đang online', 'Hôm nay', 'Hôm qua', 'Trong tuần', 'Tháng này', 'Năm nay', 'Tất cả']);
+    assert.deepEqual(await widgetFigures(page, '#vi7'), [String(now.online), ...periods.map((period) => total(period.views))]);
+    assert.deepEqual(await widgetLabels(page, '#en7'), ['Visitor statistics', 'Online now', 'Today', 'Yesterday', 'This week', 'This month', 'This year', 'All-time']);
+    await waitFor('English figures', () => widgetFigures(page, '#en7'), (f) => f.join() === [String(now.online), ...periods.map((period) => english.format(period.views))].join());
+    assert.ok(now.month.views >= now.today.views && now.year.views >= now.month.views && now.total.views >= now.year.views + BASELINE.views);
+
+    // Two rows, in the order asked, showing visitors.
+    assert.deepEqual(await widgetLabels(page, '#two'), ['Thống kê truy cập', 'Tất cả', 'Hôm nay']);
+    assert.deepEqual(await widgetFigures(page, '#two'), [total(now.total.visitors), total(now.today.visitors)]);
+
+    const heights = await Promise.all(['#vi7', '#en7', '#two'].map(async (at) => [(await page.locator(`${at} .box`).boundingBox())?.height, (await page.locator(at).boundingBox())?.height]));
+    assert.deepEqual(heights, [[heightFor(7), heightFor(7)], [heightFor(7), heightFor(7)], [heightFor(2), heightFor(2)]]);
+    assert.equal(heightFor(7), 280);
+    assert.deepEqual(errors, []);
+    const shots = [await screenshotOf(page, '#vi7 .box', 'widget-vi-rows.png'), await screenshotOf(page, '#en7 .box', 'widget-en-rows.png')];
+    await Promise.all(shots.map((shot) => copyFile(shot, path.join(PACKAGE_ROOT, 'docs', path.basename(shot)))));
   });
 
   it("is not changed by the host page's hostile CSS", async () => {

@@ -103,7 +103,7 @@ export async function waitFor<T>(what: string, read: () => Promise<T>, accept: (
   }
 }
 
-/** The widget's figures as shown, in row order: online, today, this week, all-time. */
+/** The widget's figures as shown, in row order (by default online, today, this week, all-time). */
 export function widgetFigures(page: Page, selector = '[data-footfall-widget]'): Promise<string[]> {
   return page.locator(`${selector} dd`).allTextContents();
 }

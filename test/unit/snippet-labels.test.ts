@@ -1,7 +1,8 @@
-/** The snippet's wording, number formats and figure lookup: the parts that need no DOM. */
+/** The snippet's wording, widget rows, number formats and figure lookup: the parts that need no DOM. */
 import { strict as assert } from 'node:assert';
 import { figureOf, figuresOf, SLOT_METRICS } from '../../client-snippet/src/figures.js';
 import { LABELS, numberFormat, pickLang } from '../../client-snippet/src/labels.js';
+import { DEFAULT_ROWS, pickRows, ROWS, rowValue } from '../../client-snippet/src/rows.js';
 import type { CountsPayload } from '../../src/counting/counts-payload.js';
 
 const COUNTS: CountsPayload = {
@@ -21,8 +22,33 @@ const COUNTS: CountsPayload = {
 describe('snippet labels and figures', () => {
   it('speaks Vietnamese for any vi* language and English otherwise', () => {
     assert.deepEqual(['vi', 'vi-VN', 'VI', 'en', 'en-GB', 'fr', '', null, undefined].map(pickLang), ['vi', 'vi', 'vi', 'en', 'en', 'en', 'en', 'en', 'en']);
-    assert.deepEqual(LABELS.vi, ['Thống kê truy cập', 'Đang online', 'Hôm nay', 'Trong tuần', 'Tất cả']);
-    assert.deepEqual(LABELS.en, ['Visitor statistics', 'Online now', 'Today', 'This week', 'All-time']);
+  });
+
+  it('labels the title and every row in both languages', () => {
+    const rowsIn = (lang: 'vi' | 'en') => ROWS.map((row) => LABELS[lang].rows[row]);
+    assert.equal(LABELS.vi.title, 'Thống kê truy cập');
+    assert.deepEqual(rowsIn('vi'), ['Đang online', 'Hôm nay', 'Hôm qua', 'Trong tuần', 'Tháng này', 'Năm nay', 'Tất cả']);
+    assert.equal(LABELS.en.title, 'Visitor statistics');
+    assert.deepEqual(rowsIn('en'), ['Online now', 'Today', 'Yesterday', 'This week', 'This month', 'This year', 'All-time']);
+  });
+
+  it('shows the rows data-rows names, in its order, and the classic four otherwise', () => {
+    assert.deepEqual(DEFAULT_ROWS, ['online', 'today', 'week', 'total']);
+    assert.deepEqual(pickRows('online,today,yesterday,week,month,year,total'), ROWS);
+    assert.deepEqual(pickRows('total,today'), ['total', 'today']);
+    assert.deepEqual(pickRows(' year , month,year,YEAR,page,,constructor,today '), ['year', 'month', 'today']);
+    for (const none of [null, '', ',', 'page,views,Total']) assert.deepEqual(pickRows(none), DEFAULT_ROWS, String(none));
+  });
+
+  it("reads each row's views or visitors", () => {
+    assert.deepEqual(
+      ROWS.map((row) => rowValue(COUNTS, row, 'views')),
+      [14, 11554, 10877, 73061, 298113, 3312870, 4288561],
+    );
+    assert.deepEqual(
+      ROWS.map((row) => rowValue(COUNTS, row, 'visitors')),
+      [14, 3120, 2984, 20011, 61220, 402115, 1200345],
+    );
   });
 
   it('groups digits as each language does', () => {
