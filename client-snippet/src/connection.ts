@@ -11,7 +11,8 @@ import type { Shared } from './shared.js';
 
 /** What the connection tells the views. */
 export interface LiveEvents {
-  counts(counts: CountsPayload): void;
+  /** Fresh figures, with the paths the connection asked for: `counts.pages` answers them in order. */
+  counts(counts: CountsPayload, asked: readonly string[]): void;
   /** Up or down; socket.io keeps trying meanwhile. */
   link(up: boolean): void;
   /** The site refused this page for good. */
@@ -19,16 +20,20 @@ export interface LiveEvents {
 }
 
 export interface LiveConnection {
-  /** Follows the page to a new path (for `page.views`); undefined watches the site only. */
-  follow(path: string | undefined): void;
+  /** Asks for another list of paths (reconnecting); an empty list watches the site only. */
+  follow(paths: readonly string[]): void;
 }
 
 const FINAL: readonly string[] = ['origin_not_allowed', 'unknown_site', 'invalid_auth'] satisfies LiveRefusal[];
 
-/** Opens the connection to the server the tracker came from. */
-export function connect(state: Shared, path: string | undefined, on: LiveEvents): LiveConnection {
+/** Opens the connection to the server the tracker came from, asking for `paths` (a `watchList`). */
+export function connect(state: Shared, paths: readonly string[], on: LiveEvents): LiveConnection {
   const server = new URL(state.o);
-  const auth: LiveAuth = { site: state.s, path };
+  let wanted = paths;
+  // The list the latest handshake carried: what the pushes on this connection answer.
+  let asked = wanted;
+  // Site-wide watchers share one room on the server; only a page with page slots asks for paths.
+  const auth = (send: (auth: LiveAuth) => void): void => send({ site: state.s, paths: (asked = wanted).length ? [...asked] : undefined });
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = new Manager(server.origin, {
     // Served under a prefix (/stats/footfall.js), footfall's Socket.IO is under it too.
     path: server.pathname + 'socket.io',
@@ -52,7 +57,10 @@ export function connect(state: Shared, path: string | undefined, on: LiveEvents)
       on.link(true);
     }),
   );
-  socket.on('counts', guard(on.counts));
+  socket.on(
+    'counts',
+    guard((counts) => on.counts(counts, asked)),
+  );
   socket.on(
     'disconnect',
     guard((reason) => {
@@ -75,8 +83,9 @@ export function connect(state: Shared, path: string | undefined, on: LiveEvents)
 
   return {
     follow(next) {
-      if (next == auth.path) return;
-      auth.path = next;
+      if (next.join('\n') == wanted.join('\n')) return;
+      wanted = next;
+      // The old connection is dropped before the new handshake: no push of the old list after it.
       socket.disconnect().connect();
     },
   };

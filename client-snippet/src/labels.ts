@@ -1,16 +1,26 @@
 /**
  * Widget wording and number formats. No DOM here, so unit tests can run it under Node.
  */
+import type { Row } from './rows.js';
 
 /** The languages the widget speaks; any other page language gets English. */
 export type Lang = 'vi' | 'en';
 
-/** Title, then the rows: online, today, this week, all-time. */
-export type Labels = readonly [title: string, online: string, today: string, week: string, total: string];
+/** The title bar, and each row's label. */
+export interface Labels {
+  title: string;
+  rows: Readonly<Record<Row, string>>;
+}
 
 export const LABELS: Readonly<Record<Lang, Labels>> = {
-  vi: ['Thống kê truy cập', 'Đang online', 'Hôm nay', 'Trong tuần', 'Tất cả'],
-  en: ['Visitor statistics', 'Online now', 'Today', 'This week', 'All-time'],
+  vi: {
+    title: 'Thống kê truy cập',
+    rows: { online: 'Đang online', today: 'Hôm nay', yesterday: 'Hôm qua', week: 'Trong tuần', month: 'Tháng này', year: 'Năm nay', total: 'Tất cả' },
+  },
+  en: {
+    title: 'Visitor statistics',
+    rows: { online: 'Online now', today: 'Today', yesterday: 'Yesterday', week: 'This week', month: 'This month', year: 'This year', total: 'All-time' },
+  },
 };
 
 /** What a figure shows before data arrives, or when the site refused the page. */

@@ -1,14 +1,15 @@
 /**
  * The live part (`footfall-live.<hash>.js`), loaded by the tracker only on pages that show
- * figures: mounts the widgets and slots, opens one live connection, and keeps them current.
+ * figures: mounts the widgets and slots, opens one live connection for all of them (the site's
+ * figures and every path the page's `page.views` slots show), and keeps them current.
  */
-import type { CountsPayload } from '../../src/counting/counts-payload.js';
 import { connect } from './connection.js';
+import { figuresOf, type Figures } from './figures.js';
 import { guard } from './guard.js';
-import { pagePath } from './page-path.js';
 import type { Shared } from './shared.js';
 import { mountSlot } from './slots.js';
 import type { View } from './view.js';
+import { watchList } from './watch-list.js';
 import { mountWidget } from './widget.js';
 
 const SHOWS_FIGURES = '[data-footfall-widget],[data-footfall]';
@@ -17,8 +18,9 @@ guard((state: Shared | undefined) => {
   // `n` is set once the live part runs: a second copy stays quiet.
   if (!state || state.x || state.n) return;
   const mounted = new WeakSet<Element>();
+  const here = (): string => state.p;
   let views: View[] = [];
-  let last: CountsPayload | undefined;
+  let last: Figures | undefined;
 
   /** Mounts what is new in the page (a single-page app renders as it navigates). */
   const scan = (): void => {
@@ -27,7 +29,7 @@ guard((state: Shared | undefined) => {
       guard((el: HTMLElement) => {
         if (mounted.has(el)) return;
         mounted.add(el);
-        const view = el.hasAttribute('data-footfall-widget') ? mountWidget(el) : mountSlot(el);
+        const view = el.hasAttribute('data-footfall-widget') ? mountWidget(el) : mountSlot(el, here);
         if (!view) return;
         views.push(view);
         if (!last) return;
@@ -36,14 +38,14 @@ guard((state: Shared | undefined) => {
       }),
     );
   };
-  /** Per-page figures only when the page shows them: site-wide watchers share one room. */
-  const watchedPath = (): string | undefined => (document.querySelector('[data-footfall="page.views"]') ? pagePath() : undefined);
-  const showAll = (counts: CountsPayload | undefined): void => views.forEach(guard((view: View) => view.show(counts)));
+  /** Every path the page's slots show, as one subscription. */
+  const watched = (): string[] => watchList(state.s, views.map((view) => view.path && view.path()));
+  const showAll = (figures: Figures | undefined): void => views.forEach(guard((view: View) => view.show(figures)));
 
   scan();
-  const live = connect(state, watchedPath(), {
-    counts(counts) {
-      showAll((last = counts));
+  const live = connect(state, watched(), {
+    counts(counts, asked) {
+      showAll((last = figuresOf(counts, asked)));
     },
     link(up) {
       state.l = up;
@@ -58,17 +60,19 @@ guard((state: Shared | undefined) => {
   const refresh = guard(() => {
     scan();
     if (state.x) return;
-    live.follow(watchedPath());
-    // Slots of the previous path's page.views go back to the placeholder until fresh figures.
+    live.follow(watched());
+    // The last push answers the paths asked before: a slot whose path it does not answer
+    // (the page moved on, an element got another data-path) waits for fresh figures.
     showAll(last);
   });
   state.n = refresh;
-  // Widgets and slots may appear later (an app rendering a view): look again, at most 10× a second.
+  // Widgets and slots may appear later (an app rendering a view), or show another article:
+  // look again, at most 10× a second.
   let pending: ReturnType<typeof setTimeout> | 0 = 0;
   new MutationObserver(() => {
     pending ||= setTimeout(() => {
       pending = 0;
       refresh();
     }, 100);
-  }).observe(document.documentElement, { childList: true, subtree: true });
+  }).observe(document.documentElement, { childList: true, subtree: true, attributeFilter: ['data-path'] });
 })(window.__footfall);

@@ -10,11 +10,17 @@ export interface Shared {
   s: string;
   /** Where footfall is served from, ending in `/` (the tracker's own URL without `footfall.js`). */
   o: string;
+  /**
+   * The page this is, as the tracker counted it: path and query, no fragment
+   * (`/index.php?option=com_content&id=123`), from `data-path`, a canonical link or the address
+   * bar. `page.views` slots without a `data-path` show this page.
+   */
+  p: string;
   /** Set once the site refused this page: send nothing more, open nothing. */
   x?: 1;
   /** True while a live connection is up: it keeps the visitor online, so pings pause. */
   l?: boolean;
-  /** Set by the live part: called after a single-page-app navigation changed the path. */
+  /** Set by the live part: called once a single-page-app navigation named its new page (`p`). */
   n?: () => void;
 }
 

@@ -1,11 +1,13 @@
 /**
  * footfall.js — the tracker every page loads. One page view per load and per single-page-app
- * path change, a ping every 20 s while the tab is visible and no live connection is up, and
+ * path change, under the name the page gives itself (`data-path`, canonical link, else the
+ * address bar); a ping every 20 s while the tab is visible and no live connection is up; and
  * the live part (widget, `data-footfall` slots) loaded only where the page shows figures.
  *
  * No runtime dependency, nothing stored in the browser, and nothing ever thrown into the host
  * page: every entry point runs inside try/catch and every request's rejection is handled.
  */
+import { MAX_URL_LENGTH } from '../../src/counting/page-path.js';
 import type { Shared } from './shared.js';
 
 /** The live part's content-hashed file name, set by build.ts through esbuild's `define`. */
@@ -37,10 +39,12 @@ safe(() => {
   if (!site || win.__footfall || !/^https?:$/.test(loc.protocol) || script.hasAttribute('data-footfall-off') || win.footfallOff === true) return;
 
   const base = script.src.replace(/footfall\.js.*$/, '');
-  const state: Shared = (win.__footfall = { s: site, o: base });
+  const origin = loc.origin;
+  const state: Shared = (win.__footfall = { s: site, o: base, p: '' });
   let path = loc.pathname;
   let sentAt = 0;
   let timer: ReturnType<typeof setInterval> | undefined;
+  let settling: ReturnType<typeof setTimeout> | undefined;
   let liveLoaded: unknown;
 
   const send = (kind: string, body: string, beacon?: unknown): void => {
@@ -60,8 +64,21 @@ safe(() => {
     );
   };
 
-  // The query string and fragment are no part of a page's identity; they stay in the browser.
-  const hit = (): void => send('hit', json.stringify({ site, url: loc.origin + loc.pathname, referrer: doc.referrer || null }), 1);
+  /**
+   * Names the page as its site does: `data-path` on this tag, else a canonical link on this
+   * origin (another origin's names no page of this site), else the address bar. The query goes
+   * along, for the server keeps the site's `pageQuery` parameters and the campaign
+   * (`utm_source`) and drops the rest; the fragment stays in the browser.
+   */
+  const locate = (): void => {
+    const named = script.getAttribute('data-path');
+    const canonical = (doc.querySelector('link[rel=canonical]') as HTMLLinkElement | null)?.href || '';
+    const target = (named && named[0] == '/' ? named : canonical.indexOf(origin + '/') ? loc.pathname + loc.search : canonical.slice(origin.length)).split('#')[0]!;
+    // A URL past the server's limit would not count at all: a long query goes first.
+    state.p = origin.length + target.length > MAX_URL_LENGTH ? target.split('?')[0]! : target;
+  };
+
+  const hit = (): void => send('hit', json.stringify({ site, url: origin + state.p, referrer: doc.referrer || null }), 1);
 
   const ping = (): void => {
     if (!state.l) send('ping', json.stringify({ site }));
@@ -87,14 +104,23 @@ safe(() => {
   };
 
   // Counted once per path: repeated pushState calls, replaceState of the same path, a
-  // pushState echoed by a popstate, and fragment changes all leave the path as it was.
+  // pushState echoed by a popstate, and query or fragment changes all leave the path as it
+  // was. The app renders its new view (figures, canonical link, data-path) after changing the
+  // URL, so the view is named and counted once the path has held for half a second; a path
+  // left sooner (a redirect) is not counted.
   const navigated = safe(() => {
     if (loc.pathname == path) return;
     path = loc.pathname;
-    hit();
-    if (state.n) state.n();
-    // The app renders the new view after it changed the URL; look for figures once it has.
-    setTimeout(safe(loadLive), 500);
+    clearTimeout(settling);
+    settling = setTimeout(
+      safe(() => {
+        locate();
+        hit();
+        if (state.n) state.n();
+        loadLive();
+      }),
+      500,
+    );
   });
 
   for (const method of ['pushState', 'replaceState'] as const) {
@@ -108,13 +134,18 @@ safe(() => {
   }
   win.addEventListener('popstate', navigated);
 
-  // A prerendered page is counted when (and if) the visitor actually opens it.
-  if ((doc as { prerendering?: boolean }).prerendering) doc.addEventListener('prerenderingchange', safe(hit), { once: true });
-  else hit();
+  const start = safe(() => {
+    locate();
+    // A prerendered page is counted when (and if) the visitor actually opens it.
+    if ((doc as { prerendering?: boolean }).prerendering) doc.addEventListener('prerenderingchange', safe(hit), { once: true });
+    else hit();
+    // Pings from now on: the page view just sent keeps the visitor online for a while.
+    doc.addEventListener('visibilitychange', safe(watchVisibility));
+    watchVisibility();
+    loadLive();
+  });
 
-  doc.addEventListener('visibilitychange', safe(watchVisibility));
-  watchVisibility();
-  // An async script can run before the parser reaches the footer's widget.
-  if (doc.readyState == 'loading') doc.addEventListener('DOMContentLoaded', safe(loadLive));
-  else loadLive();
+  // An async script can run before the parser reaches the canonical link or the footer's widget.
+  if (doc.readyState == 'loading') doc.addEventListener('DOMContentLoaded', start);
+  else start();
 })();

@@ -1,18 +1,25 @@
 /**
- * The footer widget: title, then Online now · Today · This week · All-time, in a shadow root
- * so the page's CSS cannot break it. Its rows exist before any data (placeholders), so the
- * page does not move when the figures arrive.
+ * The footer widget: a title, then the rows the site asks for (`data-rows`; by default Online
+ * now · Today · This week · All-time), in a shadow root so the page's CSS cannot break it. Its
+ * rows exist before any data (placeholders) and its height follows their number, so the page
+ * does not move when the figures arrive.
  */
 import css from './widget.css';
 import { announcer } from './announcer.js';
 import { LABELS, PLACEHOLDER, numberFormat } from './labels.js';
 import { languageOf } from './language.js';
+import { pickRows, rowValue, type Row } from './rows.js';
 import { showFigure } from './show-figure.js';
 import type { View } from './view.js';
 
-const ROW = `<div class=r><dt></dt><dd>${PLACEHOLDER}</dd></div>`;
-// Static markup only: every label and figure is set later with textContent.
-const SKELETON = `<style>${css}</style><div class=box part=box><div class=t></div><dl><div class="r on"><dt></dt><dd>${PLACEHOLDER}</dd></div>${ROW}${ROW}${ROW}</dl><div class=sr aria-live=polite></div></div>`;
+/**
+ * Static markup only: row names come from ROWS, every label and figure is set later with
+ * textContent. `--rows` sizes the box (widget.css); `!important` on :host beats the page.
+ */
+function skeleton(rows: readonly Row[]): string {
+  const cells = rows.map((row) => `<div class="r ${row}"><dt></dt><dd>${PLACEHOLDER}</dd></div>`).join('');
+  return `<style>${css}:host{--rows:${rows.length}!important}</style><div class=box part=box><div class=t></div><dl>${cells}</dl><div class=sr aria-live=polite></div></div>`;
+}
 
 /**
  * One `.dark` rule serves both themes: "dark" sets it once, "auto" keeps it in step with the
@@ -28,30 +35,32 @@ function followTheme(box: HTMLElement, theme: string | null): void {
 }
 
 /**
- * Renders the widget into `host` (`[data-footfall-widget]`). Reads `data-lang`,
- * `data-metric` ("views", the default, or "visitors") and `data-theme` ("light", "dark",
- * "auto").
+ * Renders the widget into `host` (`[data-footfall-widget]`). Reads `data-lang`, `data-rows`
+ * (see `pickRows`), `data-metric` ("views", the default, or "visitors") and `data-theme`
+ * ("light", "dark", "auto").
  */
 export function mountWidget(host: HTMLElement): View {
   const lang = languageOf(host);
-  const labels = LABELS[lang];
+  const { title, rows: label } = LABELS[lang];
   const format = numberFormat(lang);
   const kind = host.getAttribute('data-metric') == 'visitors' ? 'visitors' : 'views';
+  const rows = pickRows(host.getAttribute('data-rows'));
   const root = host.shadowRoot || host.attachShadow({ mode: 'open' });
-  root.innerHTML = SKELETON;
+  root.innerHTML = skeleton(rows);
   const box = root.lastElementChild as HTMLElement;
   box.lang = lang;
   followTheme(box, host.getAttribute('data-theme'));
-  box.querySelectorAll('.t,dt').forEach((el, i) => (el.textContent = labels[i]!));
+  (box.querySelector('.t') as HTMLElement).textContent = title;
+  box.querySelectorAll('dt').forEach((dt, i) => (dt.textContent = label[rows[i]!]));
   const cells = box.querySelectorAll<HTMLElement>('dd');
   const say = announcer(box.querySelector('.sr') as HTMLElement);
 
   return {
     el: host,
-    show(counts) {
-      const values = counts && [counts.online, counts.today[kind], counts.week[kind], counts.total[kind]];
-      cells.forEach((cell, i) => showFigure(cell, values && values[i], format));
-      if (counts) say(labels[0] + ': ' + labels.slice(1).map((label, i) => label + ' ' + cells[i]!.textContent).join(', '));
+    show(figures) {
+      const counts = figures && figures.counts;
+      cells.forEach((cell, i) => showFigure(cell, counts && rowValue(counts, rows[i]!, kind), format));
+      if (counts) say(title + ': ' + rows.map((row, i) => label[row] + ' ' + cells[i]!.textContent).join(', '));
     },
     link(up) {
       box.classList.toggle('off', !up);

@@ -22,9 +22,6 @@ export interface CachedCounts {
  */
 export type PageAsk = undefined | string | readonly string[];
 
-/** Most paths one reader may ask about at once. */
-export const MAX_ASKED_PATHS = 50;
-
 interface Entry {
   at: number;
   value?: CachedCounts;

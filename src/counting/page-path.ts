@@ -14,6 +14,9 @@
 /** Longest URL (and path) footfall takes. */
 export const MAX_URL_LENGTH = 2048;
 
+/** Most paths one reader (`?path=`, a live connection's `auth.paths`) may ask about at once. */
+export const MAX_ASKED_PATHS = 50;
+
 export interface Page {
   origin: string;
   /** The path and query as sent, fragment dropped: `pageKey` makes it the page's identity. */
@@ -51,6 +54,15 @@ export function pageKey(target: string, pageQuery: readonly string[]): string {
  * root, parsed as a URL would be, then keyed like a hit. Undefined when it is not a path.
  */
 export function readPath(raw: string, pageQuery: readonly string[]): string | undefined {
+  const target = targetOf(raw);
+  return target === undefined ? undefined : pageKey(target, pageQuery);
+}
+
+/**
+ * The target (path and query) a reader's path parses to, or undefined when it is not a path —
+ * the snippet leaves out what the server would, so answers keep their positions.
+ */
+export function targetOf(raw: string): string | undefined {
   if (!raw.startsWith('/') || raw.length > MAX_URL_LENGTH) return undefined;
   let parsed: URL;
   try {
@@ -59,7 +71,7 @@ export function readPath(raw: string, pageQuery: readonly string[]): string | un
   } catch {
     return undefined;
   }
-  return pageKey(parsed.pathname + parsed.search, pageQuery);
+  return parsed.pathname + parsed.search;
 }
 
 // eslint-disable-next-line no-control-regex

@@ -5,9 +5,9 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { Counter } from '../counting/counter.js';
-import { MAX_ASKED_PATHS, type CachedCounts, type CountsCache, type PageAsk } from '../counting/counts-cache.js';
+import type { CachedCounts, CountsCache, PageAsk } from '../counting/counts-cache.js';
 import { METRICS, isMetric, metricValue } from '../counting/counts-payload.js';
-import { MAX_URL_LENGTH, readPath } from '../counting/page-path.js';
+import { MAX_ASKED_PATHS, MAX_URL_LENGTH, readPath } from '../counting/page-path.js';
 import type { Site } from '../counting/site.js';
 import { FootfallError } from '../errors.js';
 import type { Logger } from '../log.js';

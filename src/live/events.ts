@@ -14,6 +14,12 @@ export interface LiveAuth {
   paths?: string[];
 }
 
+/**
+ * Live clients send nothing but the handshake: up to 50 paths, 16 KiB in all (documented). A
+ * longer message closes the connection, so the snippet keeps its `auth` under it.
+ */
+export const MAX_CLIENT_MESSAGE_BYTES = 16 * 1024;
+
 export interface ServerToClientEvents {
   counts: (counts: CountsPayload) => void;
 }

@@ -9,15 +9,15 @@ import type { Config } from '../config/config.js';
 import type { Admissions } from '../counting/admission.js';
 import type { ClientAddress } from '../counting/client-address.js';
 import type { Counter } from '../counting/counter.js';
-import { MAX_ASKED_PATHS, type CountsCache, type PageAsk } from '../counting/counts-cache.js';
-import { readPath } from '../counting/page-path.js';
+import type { CountsCache, PageAsk } from '../counting/counts-cache.js';
+import { MAX_ASKED_PATHS, readPath } from '../counting/page-path.js';
 import type { Site } from '../counting/site.js';
 import { liveRefusal } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { Access } from '../ops/access.js';
 import { ConnectionGuard, disconnectFlooders, requireSessionOrigin } from './connection-guard.js';
-import type { ClientToServerEvents, ServerToClientEvents, SocketData } from './events.js';
+import { MAX_CLIENT_MESSAGE_BYTES, type ClientToServerEvents, type ServerToClientEvents, type SocketData } from './events.js';
 import { attachOpsNamespace } from './ops-namespace.js';
 import { Presence } from './presence.js';
 import { PushScheduler, roomOf } from './push-scheduler.js';
@@ -40,9 +40,6 @@ export interface Live {
   close(): Promise<void>;
 }
 
-/** Live clients send nothing but the handshake: up to 50 paths, 16 KiB in all (documented). */
-const MAX_MESSAGE_BYTES = 16 * 1024;
-
 /**
  * The pages a handshake asks about, as page keys: `auth.paths` (up to 50) wins over
  * `auth.path`; a path that is not one is left out, as a reader's `?path=` is refused.
@@ -62,7 +59,7 @@ export async function attachLive(httpServer: HttpServer, deps: LiveDependencies)
   const { counter, log } = deps;
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
     serveClient: false,
-    maxHttpBufferSize: MAX_MESSAGE_BYTES,
+    maxHttpBufferSize: MAX_CLIENT_MESSAGE_BYTES,
     // Any page may open the transport; the site's origins are checked in the middleware below.
     cors: { origin: true, credentials: false },
   });

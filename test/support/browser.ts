@@ -47,11 +47,13 @@ export interface HostPageOptions {
   body?: string;
   head?: string;
   lang?: string;
+  /** More attributes for the snippet's tag, e.g. `data-path="/tin-tuc/123"`. */
+  tag?: string;
 }
 
-export function hostPage({ footfall, site, body = '', head = '', lang = 'vi' }: HostPageOptions): string {
+export function hostPage({ footfall, site, body = '', head = '', lang = 'vi', tag = '' }: HostPageOptions): string {
   return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>host page</title>${head}</head>
-<body>${body}<script async src="${footfall}/footfall.js" data-site="${site}"></script></body></html>`;
+<body>${body}<script async src="${footfall}/footfall.js" data-site="${site}" ${tag}></script></body></html>`;
 }
 
 /** A website on its own port, reachable under two origins (two hostnames, one server). */
@@ -101,7 +103,7 @@ export async function waitFor<T>(what: string, read: () => Promise<T>, accept: (
   }
 }
 
-/** The widget's figures as shown, in row order: online, today, this week, all-time. */
+/** The widget's figures as shown, in row order (by default online, today, this week, all-time). */
 export function widgetFigures(page: Page, selector = '[data-footfall-widget]'): Promise<string[]> {
   return page.locator(`${selector} dd`).allTextContents();
 }
