@@ -1,13 +1,8 @@
 /**
  * The WordPress plugin's one-click import of an old counter's figures, on a real WordPress
  * with WP Statistics' and Post Views Counter's tables (their real schemas) and a real footfall.
- *
- * Written against footfall's import contract, which the server does not serve yet:
- *   POST /api/v1/admin/keys                 {"sites":[site],"scope":"import"} → 201 {"key",…}
- *   POST /api/v1/sites/:site/history[?dryRun=1]  text/csv `date,views[,visitors]`, Bearer <import key>
- *   PUT  /api/v1/sites/:site/pages[?dryRun=1]    text/csv `path,views`, Bearer <import key>
- * (answers: see the plugin's README). Until those land the suite is skipped, loudly; set
- * FOOTFALL_TEST_WORDPRESS_IMPORT=1 to run it anyway, and flip IMPORT_ENDPOINTS_LANDED then.
+ * The plugin sends days to POST /api/v1/sites/:site/history and post totals to
+ * PUT /api/v1/sites/:site/pages, with an import key made by POST /api/v1/admin/keys.
  */
 import { strict as assert } from 'node:assert';
 import { mkdir } from 'node:fs/promises';
@@ -16,9 +11,6 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, newVisitor, SCREENSHOT_DIR } from '../support/browser.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { FOOTFALL_PLUGIN_DIR, logInAsAdmin, phpString, skipWithoutWordPress, startWordPress, TEST_THEME_DIR, type WordPress } from '../support/wordpress.js';
-
-/** Set to true when footfall serves import keys and the two import endpoints. */
-const IMPORT_ENDPOINTS_LANDED = false;
 
 const SITE = 'wp-import';
 const TOKEN = 'wordpress-import-admin-token-0123456789';
@@ -70,10 +62,6 @@ describe('WordPress: importing WP Statistics and Post Views Counter into footfal
   const contexts: BrowserContext[] = [];
 
   before(async function () {
-    if (!IMPORT_ENDPOINTS_LANDED && process.env.FOOTFALL_TEST_WORDPRESS_IMPORT !== '1') {
-      console.warn('\n  !!! SKIPPING the WordPress import tests: footfall has no import keys, POST /api/v1/sites/:site/history nor PUT /api/v1/sites/:site/pages yet (set IMPORT_ENDPOINTS_LANDED in this file when it does)\n');
-      this.skip();
-    }
     skipWithoutWordPress(this, 'the WordPress import tests');
     this.timeout(120_000);
     [server, browser] = await Promise.all([startTestServer({ FOOTFALL_ADMIN_TOKEN: TOKEN }), launchBrowser()]);
