@@ -34,6 +34,8 @@ export interface Metrics {
   readonly storeConnection: Gauge<'state'>;
   readonly liveConnections: Gauge;
   readonly pushes: PromCounter;
+  /** `footfall_budget_refusals_total{budget}`: arrivals refused by which budget (budgets.ts) was used up. */
+  readonly budgetRefusals: PromCounter<'budget'>;
   /**
    * Counts one ingest request by result and, for a known site, in `footfall_site_hits_total`.
    * The first `siteLimit` distinct sites seen since start get their own label; later ones share
@@ -42,7 +44,7 @@ export interface Metrics {
    */
   countIngest(result: HitResult, knownSite?: string): void;
   /** Sets the gauges that are read rather than counted, just before a scrape. */
-  observeStore(state: { connection: string; backlog: number }): void;
+  observeStore(state: { connection: string; buffered: { entries: number; bytes: number } }): void;
 }
 
 export interface MetricsOptions {
@@ -64,7 +66,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     labelNames: ['site', 'result'],
     registers: [registry],
   });
-  const bufferEntries = new Gauge({ name: 'footfall_buffer_entries', help: 'Entries accepted but not yet written to the store.', registers: [registry] });
+  const bufferEntries = new Gauge({
+    name: 'footfall_buffer_entries',
+    help: 'Entries accepted but not yet written to the store, and hits waiting for their salts.',
+    registers: [registry],
+  });
+  const bufferBytes = new Gauge({ name: 'footfall_buffer_bytes', help: 'Estimated memory of footfall_buffer_entries (FOOTFALL_BUFFER_BYTES bounds it).', registers: [registry] });
   const storeConnection = new Gauge({
     name: 'footfall_store_connection',
     help: "The store connection's state (connecting, ready, reconnecting, closed): 1 for the current one.",
@@ -78,8 +85,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     hits,
     bufferEntries,
     storeConnection,
-    observeStore({ connection, backlog }) {
-      bufferEntries.set(backlog);
+    observeStore({ connection, buffered }) {
+      bufferEntries.set(buffered.entries);
+      bufferBytes.set(buffered.bytes);
       // The state left behind stays as a 0 series, so a dashboard sees the change.
       if (lastConnection !== undefined && lastConnection !== connection) storeConnection.set({ state: lastConnection }, 0);
       storeConnection.set({ state: connection }, 1);
@@ -108,5 +116,11 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     storeReady: new Gauge({ name: 'footfall_store_ready', help: '1 while the last write to the store succeeded.', registers: [registry] }),
     liveConnections: new Gauge({ name: 'footfall_live_connections', help: 'Open live (Socket.IO) connections.', registers: [registry] }),
     pushes: new PromCounter({ name: 'footfall_pushes_total', help: 'counts events sent, one per site or path room per push.', registers: [registry] }),
+    budgetRefusals: new PromCounter({
+      name: 'footfall_budget_refusals_total',
+      help: 'Hits, pings and live connections refused because a per-visitor or per-address budget was used up, by budget.',
+      labelNames: ['budget'],
+      registers: [registry],
+    }),
   };
 }

@@ -15,6 +15,7 @@ import { createCounter } from './counting/create-counter.js';
 import { createCountryLookup } from './counting/sources/country.js';
 import { SourceClassifier } from './counting/sources/source-classifier.js';
 import { createApp } from './http/app.js';
+import { applyHttpLimits, HTTP_SERVER_OPTIONS } from './http/http-limits.js';
 import type { Readiness } from './http/health-routes.js';
 import { attachLive, type Live } from './live/live-server.js';
 import type { Logger } from './log.js';
@@ -61,7 +62,19 @@ export async function startServer(config: Readonly<Config>, log: Logger): Promis
     keys: new KeyAdmin(store, audit, (id) => counter.site(id) !== undefined),
     audit,
   };
-  const access = new Access({ store, adminToken: config.adminToken, log: log.child({ module: 'access' }), recheckMs: config.pushIntervalMs });
+  const access = new Access({
+    store,
+    adminToken: config.adminToken,
+    metricsToken: config.metricsToken,
+    log: log.child({ module: 'access' }),
+    recheckMs: config.pushIntervalMs,
+  });
+  if (config.trustProxy === true) {
+    log.warn(
+      { module: 'config' },
+      'FOOTFALL_TRUST_PROXY=on believes the leftmost X-Forwarded-For address, which any client can write: unless every request passes a proxy that overwrites the header, use a hop count (1) or the proxies\' addresses instead',
+    );
+  }
   if (config.sitesFile) await applySitesFile(config.sitesFile, counter, ops.sites);
 
   const readiness: Readiness = { draining: false, warnings: await store.warnings() };
@@ -69,8 +82,8 @@ export async function startServer(config: Readonly<Config>, log: Logger): Promis
   const cache = new CountsCache(counter, config.pushIntervalMs);
   const clientAddress = clientAddressResolver(config.trustProxy);
   const admissions = new Admissions({ counter, clientAddress, respectDnt: config.respectDnt });
-  const http = createServer(createApp({ config, counter, admissions, cache, ops, access, metrics, log, readiness }));
-  http.keepAliveTimeout = 65_000;
+  const http = createServer(HTTP_SERVER_OPTIONS, createApp({ config, counter, admissions, cache, ops, access, metrics, log, readiness }));
+  applyHttpLimits(http, config.maxConnections);
   const live = await attachLive(http, { counter, admissions, access, cache, metrics, log: log.child({ module: 'live' }), config, clientAddress });
 
   await new Promise<void>((resolve, reject) => {

@@ -24,6 +24,10 @@ export interface Config {
   storeLabel: string;
   /** `FOOTFALL_ADMIN_TOKEN`, at least 16 characters; the admin API and `/ops` are off without it. @default none */
   adminToken?: string;
+  /** `FOOTFALL_METRICS_TOKEN`, at least 16 characters: when set, `/metrics` needs it (or the admin token) as a Bearer token. @default none: `/metrics` is open */
+  metricsToken?: string;
+  /** `FOOTFALL_MAX_CONNECTIONS`: most open TCP connections (HTTP and live); past it new ones are dropped. @default 10000 */
+  maxConnections: number;
   /** `FOOTFALL_SITES_FILE`: a JSON array of sites applied at start. @default none */
   sitesFile?: string;
   /** `FOOTFALL_ONLINE_WINDOW_S`, in ms: how long a visitor counts as online after a sign of life. @default 60 s */
@@ -34,6 +38,12 @@ export interface Config {
   trustProxy: boolean | number | string;
   /** `FOOTFALL_RATE_LIMIT`: counted views per visitor per site per minute; 0 is no limit. @default 30 */
   rateLimit: number;
+  /** `FOOTFALL_NEW_VISITORS_PER_ADDRESS`: visitor ids first seen from one network address (IPv6: its /64) per site per minute; 0 is no limit. @default 50 */
+  newVisitorsPerAddress: number;
+  /** `FOOTFALL_VIEWS_PER_ADDRESS`: counted views from one network address per site per minute; 0 is no limit. @default 300 */
+  viewsPerAddress: number;
+  /** `FOOTFALL_PINGS_PER_ADDRESS`: pings from one network address per site per minute; 0 is no limit. @default 300 */
+  pingsPerAddress: number;
   /** `FOOTFALL_RETENTION_DAYS`: days a day's figures (and a month's, a year's) are kept after it ends; 0 keeps them forever. @default 0 */
   retentionDays: number;
   /** `FOOTFALL_RESPECT_DNT`: `DNT: 1` / `Sec-GPC: 1` visits count as views without a visitor id. @default false */
@@ -42,6 +52,8 @@ export interface Config {
   flushIntervalMs: number;
   /** `FOOTFALL_BUFFER_LIMIT`: most distinct entries (site × day × path × visitor) held while the store is down. @default 200000 */
   bufferLimit: number;
+  /** `FOOTFALL_BUFFER_BYTES`: most memory (estimated) those entries and the hits waiting for their salts may take; one site at most half. @default 67108864 (64 MiB) */
+  bufferBytes: number;
   /** `FOOTFALL_METRICS_SITE_LIMIT`: past this many sites, per-site metric series fold into `site="_other"`. @default 100 */
   metricsSiteLimit: number;
   /** `FOOTFALL_CONNECTIONS_PER_IP`: most live connections from one IP address. @default 200 */
@@ -58,11 +70,16 @@ export const DEFAULTS = Object.freeze({
   onlineWindowS: 60,
   pushIntervalMs: 1000,
   rateLimit: 30,
+  newVisitorsPerAddress: 50,
+  viewsPerAddress: 300,
+  pingsPerAddress: 300,
   retentionDays: 0,
   flushIntervalMs: 50,
   bufferLimit: 200_000,
+  bufferBytes: 64 * 1024 * 1024,
   metricsSiteLimit: 100,
   connectionsPerIp: 200,
+  maxConnections: 10_000,
   logLevel: 'info' as LogLevel,
   /** The CLI prints for people; its log only speaks up about real problems. */
   cliLogLevel: 'error' as LogLevel,
@@ -132,6 +149,11 @@ export function loadConfig(env: Env): Readonly<Config> {
     fail('FOOTFALL_ADMIN_TOKEN', '***', 'use at least 16 characters (e.g. `openssl rand -hex 24`)');
   }
 
+  const metricsToken = env.FOOTFALL_METRICS_TOKEN?.trim() || undefined;
+  if (metricsToken !== undefined && metricsToken.length < 16) {
+    fail('FOOTFALL_METRICS_TOKEN', '***', 'use at least 16 characters (e.g. `openssl rand -hex 24`)');
+  }
+
   const host = env.HOST?.trim() || DEFAULTS.host;
   return Object.freeze({
     port: integer(env, 'PORT', DEFAULTS.port, 0, 65535),
@@ -139,17 +161,23 @@ export function loadConfig(env: Env): Readonly<Config> {
     store,
     storeLabel: redact(storeRaw),
     adminToken,
+    metricsToken,
     sitesFile: env.FOOTFALL_SITES_FILE?.trim() || undefined,
     onlineWindowMs: integer(env, 'FOOTFALL_ONLINE_WINDOW_S', DEFAULTS.onlineWindowS, 1, 86_400) * 1000,
     pushIntervalMs: integer(env, 'FOOTFALL_PUSH_INTERVAL_MS', DEFAULTS.pushIntervalMs, 50, 3_600_000),
     trustProxy: trustProxy(env),
     rateLimit: integer(env, 'FOOTFALL_RATE_LIMIT', DEFAULTS.rateLimit, 0, 1_000_000),
+    newVisitorsPerAddress: integer(env, 'FOOTFALL_NEW_VISITORS_PER_ADDRESS', DEFAULTS.newVisitorsPerAddress, 0, 1_000_000),
+    viewsPerAddress: integer(env, 'FOOTFALL_VIEWS_PER_ADDRESS', DEFAULTS.viewsPerAddress, 0, 1_000_000),
+    pingsPerAddress: integer(env, 'FOOTFALL_PINGS_PER_ADDRESS', DEFAULTS.pingsPerAddress, 0, 1_000_000),
     retentionDays: integer(env, 'FOOTFALL_RETENTION_DAYS', DEFAULTS.retentionDays, 0, 36_500),
     respectDnt: flag(env, 'FOOTFALL_RESPECT_DNT'),
     flushIntervalMs: integer(env, 'FOOTFALL_FLUSH_INTERVAL_MS', DEFAULTS.flushIntervalMs, 5, 10_000),
     bufferLimit: integer(env, 'FOOTFALL_BUFFER_LIMIT', DEFAULTS.bufferLimit, 100, 100_000_000),
+    bufferBytes: integer(env, 'FOOTFALL_BUFFER_BYTES', DEFAULTS.bufferBytes, 1024 * 1024, 64 * 1024 ** 3),
     metricsSiteLimit: integer(env, 'FOOTFALL_METRICS_SITE_LIMIT', DEFAULTS.metricsSiteLimit, 0, 100_000),
     connectionsPerIp: integer(env, 'FOOTFALL_CONNECTIONS_PER_IP', DEFAULTS.connectionsPerIp, 1, 1_000_000),
+    maxConnections: integer(env, 'FOOTFALL_MAX_CONNECTIONS', DEFAULTS.maxConnections, 1, 10_000_000),
     logLevel,
   });
 }

@@ -4,6 +4,7 @@
  * connections differ only in where the origin comes from (the `Origin` header, or the
  * `Referer` or the page URL standing in for it), which the edge says.
  */
+import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { isbot } from 'isbot';
 import { FootfallError } from '../errors.js';
@@ -42,6 +43,12 @@ export interface AdmissionOptions {
 /** Distinct User-Agents remembered with their crawler verdict; isbot's pattern is costly. */
 const CRAWLER_CACHE_SIZE = 2000;
 
+/**
+ * Longest User-Agent footfall reads: real ones are a few hundred characters, and everything
+ * after (isbot, visitor ids, sources, caches) costs by length, which the sender chooses.
+ */
+export const MAX_USER_AGENT_LENGTH = 512;
+
 export class Admissions {
   private readonly crawlers = new Map<string, boolean>();
 
@@ -63,7 +70,7 @@ export class Admissions {
       return { verdict: 'refused', error: new FootfallError('origin_not_allowed', message) };
     }
     const { headers } = arrival.request;
-    const userAgent = headers['user-agent'] ?? '';
+    const userAgent = (headers['user-agent'] ?? '').slice(0, MAX_USER_AGENT_LENGTH);
     if (arrival.kind !== 'live') {
       if (this.isCrawler(userAgent)) {
         if (arrival.kind === 'hit') counter.recordRefusal(site, 'bot');
@@ -77,12 +84,13 @@ export class Admissions {
 
   /** Crawlers, and requests without a User-Agent, are not visitors. */
   private isCrawler(userAgent: string): boolean {
-    let crawler = this.crawlers.get(userAgent);
+    const key = createHash('sha256').update(userAgent).digest('base64url');
+    let crawler = this.crawlers.get(key);
     if (crawler === undefined) {
       // User-Agents are the sender's choice: a full cache starts over rather than grow.
       if (this.crawlers.size >= CRAWLER_CACHE_SIZE) this.crawlers.clear();
       crawler = userAgent === '' || isbot(userAgent);
-      this.crawlers.set(userAgent, crawler);
+      this.crawlers.set(key, crawler);
     }
     return crawler;
   }

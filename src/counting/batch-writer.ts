@@ -30,7 +30,14 @@ export interface BatchWriterOptions {
 
 interface InDoubt {
   batch: SiteBatch;
+  /** What it was made from, for its size. */
+  held: PendingBatch;
+}
+
+/** What the writer holds in memory: entries, and their estimated bytes. */
+export interface Held {
   entries: number;
+  bytes: number;
 }
 
 export class BatchWriter {
@@ -44,8 +51,8 @@ export class BatchWriter {
   private readonly writerId = randomUUID();
   private seq = 0;
   private runStarted = 0;
-  /** Entries of batches on their way to the store, until they land or are held in doubt. */
-  private sending = 0;
+  /** Batches on their way to the store, until they land or are held in doubt. */
+  private readonly sending = new Map<string, PendingBatch>();
   /** Sites whose batches reached the store in the flush under way. */
   private readonly applied = new Set<string>();
 
@@ -68,10 +75,20 @@ export class BatchWriter {
 
   /** Distinct entries waiting to be written, in memory. */
   get entries(): number {
-    let entries = 0;
-    for (const batch of this.pending.values()) entries += batch.entries;
-    for (const held of this.inDoubt.values()) entries += held.entries;
-    return entries + this.sending;
+    return this.held().entries;
+  }
+
+  /** What waits to be written, of every site or of one. */
+  held(site?: string): Held {
+    const total = { entries: 0, bytes: 0 };
+    for (const batches of [this.pending, this.sending, new Map([...this.inDoubt].map(([id, doubt]) => [id, doubt.held]))]) {
+      for (const [id, batch] of batches) {
+        if (site !== undefined && id !== site) continue;
+        total.entries += batch.entries;
+        total.bytes += batch.bytes;
+      }
+    }
+    return total;
   }
 
   /** The batch new hits of `site` go into. */
@@ -105,7 +122,7 @@ export class BatchWriter {
       if (this.pending.size === 0 && this.inDoubt.size === 0) break;
       await new Promise((resolve) => setTimeout(resolve, Math.min(200, this.options.intervalMs)));
     }
-    const left = this.entries;
+    const left = this.held().entries;
     if (left > 0) this.options.log.error({ entries: left }, 'stopped with hits not written: the store did not answer');
     this.setState('closed');
   }
@@ -127,10 +144,10 @@ export class BatchWriter {
     const written = await Promise.all(
       ready.filter(([, pending]) => !pending.isEmpty).map(async ([site, pending]) => {
         const batch = pending.toSiteBatch(this.writerId, ++this.seq, onlineSince, this.options.pathLimitOf(site));
-        this.sending += pending.entries;
+        this.sending.set(site, pending);
         const ok = await this.apply(batch);
-        this.sending -= pending.entries;
-        if (!ok) this.inDoubt.set(site, { batch, entries: pending.entries });
+        this.sending.delete(site);
+        if (!ok) this.inDoubt.set(site, { batch, held: pending });
         return ok;
       }),
     );

@@ -1,7 +1,7 @@
 /**
  * The counter service, the one way from the edges (HTTP, live, CLI, ops use-cases) to the
  * figures: it takes hits, pings and heartbeats, applies the counting rules (calendar, visitor
- * ids, rate limit, outage buffer) and hands batches to the writer; it reads figures back as
+ * ids, budgets, outage buffer) and hands batches to the writer; it reads figures back as
  * counts payloads and history, and keeps the sites. Nothing above it holds the store.
  */
 import { FootfallError } from '../errors.js';
@@ -10,11 +10,11 @@ import type { Metrics } from '../metrics.js';
 import { compareText } from '../store/ordering.js';
 import type { DayDetail, PathUsage, PathViews, RefusalReason, SourceFigures, Store, StoreConnectionState } from '../store/store.js';
 import { localInstant } from './calendar.js';
-import { BatchWriter, type WriterState } from './batch-writer.js';
+import { BatchWriter, type Held, type WriterState } from './batch-writer.js';
 import { CountsReader, type CountsRead } from './counts-reader.js';
 import { HistoryReader, type DailyFigures, type HistoryGroup, type ImportedFigures } from './history.js';
 import { PeriodCalculator, type Periods } from './periods.js';
-import { RateLimiter } from './rate-limiter.js';
+import { Budgets } from './budgets.js';
 import { DEFAULT_PATH_LIMIT, SITE_ID_PATTERN, siteSchema, type Site } from './site.js';
 import { SiteRegistry } from './site-registry.js';
 import { VisitorIds } from './visitor-ids.js';
@@ -30,6 +30,8 @@ export interface CounterOptions {
   onlineWindowMs: number;
   /** Views per visitor per site per minute; 0 is no limit. */
   rateLimit: number;
+  /** What one network address may add per site per minute (budgets.ts); 0 or absent is no limit. */
+  addressBudgets?: { views?: number; pings?: number; newVisitors?: number };
   /** Where views come from; undefined collects no sources (the CLI counts no hits). */
   sources?: SourceClassifier;
   /** Days a day's (and month's, year's) figures are kept after it ends; 0 keeps them forever. */
@@ -37,6 +39,8 @@ export interface CounterOptions {
   flushIntervalMs: number;
   /** Most entries held in memory while the store does not answer. */
   bufferLimit: number;
+  /** Most bytes (estimated) held in memory while the store does not answer; default 64 MiB. */
+  bufferBytes?: number;
   /** How often the site list is re-read from the store. */
   sitesRefreshMs?: number;
 }
@@ -48,11 +52,14 @@ export interface CounterHealth {
   storeAnswers: boolean;
   connection: StoreConnectionState;
   writer: WriterState;
-  /** Entries accepted but not yet written. */
+  /** Entries accepted but not yet written, or waiting for their salts. */
   backlog: number;
+  /** Their memory, estimated: the measure of `FOOTFALL_BUFFER_BYTES`. */
+  bufferBytes: number;
 }
 
 const PRUNE_INTERVAL_MS = 60_000;
+const DEFAULT_BUFFER_BYTES = 64 * 1024 * 1024;
 const SALT_LEAD_MS = 15 * 60_000;
 const PING_TIMEOUT_MS = 1000;
 
@@ -63,7 +70,7 @@ export class Counter {
   private readonly historyReader: HistoryReader;
   private readonly periods: PeriodCalculator;
   private readonly ids: VisitorIds<VisitorTraits | undefined>;
-  private readonly limiter: RateLimiter;
+  private readonly budgets: Budgets;
   private readonly hits: HitRecorder;
   private readonly options: CounterOptions;
   private readonly store: Store;
@@ -78,7 +85,13 @@ export class Counter {
     this.sites = new SiteRegistry(options.store, options.log.child({ module: 'sites' }));
     const { sources } = options;
     this.ids = new VisitorIds(options.store, sources ? (ip, userAgent) => sources.visitor(ip, userAgent) : () => undefined);
-    this.limiter = new RateLimiter(options.rateLimit);
+    const address = options.addressBudgets ?? {};
+    this.budgets = new Budgets({
+      visitorViews: options.rateLimit,
+      addressViews: address.views ?? 0,
+      addressPings: address.pings ?? 0,
+      addressNewVisitors: address.newVisitors ?? 0,
+    });
     this.reader = new CountsReader(options.store, this.periods, this.clock, options.onlineWindowMs);
     this.historyReader = new HistoryReader(options.store, this.periods);
     this.writer = new BatchWriter({
@@ -88,20 +101,21 @@ export class Counter {
       intervalMs: options.flushIntervalMs,
       onlineWindowMs: options.onlineWindowMs,
       clock: this.clock,
-      onTotals: (site, totals) => this.limiter.learn(site, totals),
+      onTotals: (site, totals) => this.budgets.learn(site, totals),
       onFlushed: () => void this.hits.retryWaiting(),
       pathLimitOf: (site) => this.sites.get(site)?.pathLimit ?? DEFAULT_PATH_LIMIT,
     });
     this.hits = new HitRecorder({
       log: options.log,
+      metrics: options.metrics,
       clock: this.clock,
       periods: this.periods,
       ids: this.ids,
-      limiter: this.limiter,
+      budgets: this.budgets,
       writer: this.writer,
       sources,
-      sharesRates: options.store.shared && options.rateLimit > 0,
-      bufferLimit: options.bufferLimit,
+      sharesRates: options.store.shared && !this.budgets.off,
+      buffer: { entries: options.bufferLimit, bytes: options.bufferBytes ?? DEFAULT_BUFFER_BYTES },
     });
     this.sites.onChange(() => this.periods.clear());
   }
@@ -131,6 +145,11 @@ export class Counter {
   async storedSite(id: string): Promise<Site | undefined> {
     const record = await this.store.getSite(id);
     return record && siteSchema.parse(record);
+  }
+
+  /** True when `origin` is one of some site's origins. */
+  servesOrigin(origin: string): boolean {
+    return this.sites.hasOrigin(origin);
   }
 
   /** Every site, by id. */
@@ -258,13 +277,22 @@ export class Counter {
     return this.store.changes.subscribe(listener);
   }
 
-  /** Entries accepted but not yet written. */
+  /** Entries accepted but not yet written, and those waiting for their salts. */
   get backlog(): number {
-    return this.writer.entries;
+    return this.buffered.entries;
   }
 
+  /** What the outage buffer holds now: the writer's entries and the hits waiting for salts. */
+  get buffered(): Held {
+    const written = this.writer.held();
+    const waiting = this.hits.held;
+    return { entries: written.entries + waiting.entries, bytes: written.bytes + waiting.bytes };
+  }
+
+  /** The writer's state; hits waiting for their salts make a ready writer degraded. */
   get writerState(): WriterState {
-    return this.writer.state;
+    const state = this.writer.state;
+    return state === 'ready' && this.hits.held.entries > 0 ? 'degraded' : state;
   }
 
   /** The state of the store's connection. */
@@ -277,8 +305,9 @@ export class Counter {
     return {
       storeAnswers: await answersWithin(this.store, PING_TIMEOUT_MS),
       connection: this.connection,
-      writer: this.writer.state,
-      backlog: this.writer.entries,
+      writer: this.writerState,
+      backlog: this.backlog,
+      bufferBytes: this.buffered.bytes,
     };
   }
 

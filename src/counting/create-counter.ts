@@ -15,8 +15,10 @@ export function createCounter(config: Readonly<Config>, store: Store, log: Logge
     metrics,
     onlineWindowMs: config.onlineWindowMs,
     rateLimit: config.rateLimit,
+    addressBudgets: { views: config.viewsPerAddress, pings: config.pingsPerAddress, newVisitors: config.newVisitorsPerAddress },
     retentionDays: config.retentionDays,
     flushIntervalMs: config.flushIntervalMs,
     bufferLimit: config.bufferLimit,
+    bufferBytes: config.bufferBytes,
   });
 }

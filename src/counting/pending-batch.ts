@@ -24,6 +24,17 @@ export interface CountedHit {
   newVisitor?: boolean;
 }
 
+/**
+ * What one entry costs in memory beyond its key: a Map slot, a small object or number, a
+ * string header. Measured roughly on V8 (about 100–200 bytes); rounded up, as a budget should be.
+ */
+const ENTRY_BYTES = 160;
+
+/** An estimate of the memory `key`'s entry takes (strings held as UTF-16). */
+export function entryBytes(key: string): number {
+  return ENTRY_BYTES + 2 * key.length;
+}
+
 export class PendingBatch {
   readonly site: string;
   private readonly days = new Map<string, DayDelta>();
@@ -32,8 +43,10 @@ export class PendingBatch {
   private readonly online = new Map<string, number>();
   private readonly rate = new Map<number, Map<string, number>>();
   private lastHit = 0;
-  /** Distinct entries held: the measure the outage buffer limit applies to. */
+  /** Distinct entries held: the measure the outage buffer's entry limit applies to. */
   entries = 0;
+  /** Their memory, estimated: the measure of the outage buffer's byte budget. */
+  bytes = 0;
 
   constructor(site: string) {
     this.site = site;
@@ -43,7 +56,7 @@ export class PendingBatch {
     return this.entries === 0;
   }
 
-  addHit(hit: CountedHit, rateId: string | undefined): void {
+  addHit(hit: CountedHit): void {
     const day = this.day(hit.day);
     day.views += 1;
     day.hours[hit.hour] = (day.hours[hit.hour] ?? 0) + 1;
@@ -62,13 +75,16 @@ export class PendingBatch {
       this.insert(month.ids, hit.ids.month);
       this.insert(year.ids, hit.ids.year);
     }
-    if (rateId !== undefined) {
-      const minute = Math.floor(hit.at / 60_000);
-      let counts = this.rate.get(minute);
-      if (!counts) this.rate.set(minute, (counts = new Map()));
-      this.bump(counts, rateId);
-    }
     if (hit.at > this.lastHit) this.lastHit = hit.at;
+  }
+
+  /** Counts one at `at` for each key of the shared rate budgets (budgets.ts). */
+  countRate(at: number, keys: readonly string[]): void {
+    if (keys.length === 0) return;
+    const minute = Math.floor(at / 60_000);
+    let counts = this.rate.get(minute);
+    if (!counts) this.rate.set(minute, (counts = new Map()));
+    for (const key of keys) this.bump(counts, key);
   }
 
   addRefusal(day: DayRef, reason: RefusalReason): void {
@@ -79,7 +95,7 @@ export class PendingBatch {
   /** Marks an online id as seen at `at`. */
   touch(onlineId: string, at: number): void {
     const seen = this.online.get(onlineId);
-    if (seen === undefined) this.entries += 1;
+    if (seen === undefined) this.grow(onlineId);
     if (seen === undefined || at > seen) this.online.set(onlineId, at);
   }
 
@@ -115,7 +131,8 @@ export class PendingBatch {
         sketchUntil: ref.sketchUntil,
       };
       this.days.set(ref.date, day);
-      this.entries += 1;
+      // 24 hour counters and the day's maps come with it.
+      this.grow(ref.date, 24 * 8);
     }
     return day;
   }
@@ -125,7 +142,7 @@ export class PendingBatch {
     if (!week) {
       week = { label: ref.label, views: 0, ids: new Set(), keepUntil: ref.keepUntil };
       this.weeks.set(ref.label, week);
-      this.entries += 1;
+      this.grow(ref.label);
     }
     return week;
   }
@@ -136,7 +153,7 @@ export class PendingBatch {
     if (!period) {
       period = { kind: ref.kind, label: ref.label, views: 0, ids: new Set(), keepUntil: ref.keepUntil, sketchUntil: ref.sketchUntil };
       this.periods.set(key, period);
-      this.entries += 1;
+      this.grow(key);
     }
     return period;
   }
@@ -146,7 +163,7 @@ export class PendingBatch {
     let delta = paths.get(path);
     if (!delta) {
       paths.set(path, (delta = { views: 0, earners: [] }));
-      this.entries += 1;
+      this.grow(path);
     }
     delta.views += 1;
     if (earner !== undefined && delta.earners.length < 2 && !delta.earners.includes(earner)) delta.earners.push(earner);
@@ -158,7 +175,7 @@ export class PendingBatch {
     let count = names.get(name);
     if (!count) {
       names.set(name, (count = { views: 0, visitors: 0 }));
-      this.entries += 1;
+      this.grow(name);
     }
     count.views += 1;
     if (visitor) count.visitors += 1;
@@ -166,14 +183,19 @@ export class PendingBatch {
 
   private bump(map: Map<string, number>, key: string): void {
     const value = map.get(key);
-    if (value === undefined) this.entries += 1;
+    if (value === undefined) this.grow(key);
     map.set(key, (value ?? 0) + 1);
   }
 
   private insert(set: Set<string>, id: string): void {
     if (!set.has(id)) {
       set.add(id);
-      this.entries += 1;
+      this.grow(id);
     }
+  }
+
+  private grow(key: string, extra = 0): void {
+    this.entries += 1;
+    this.bytes += entryBytes(key) + extra;
   }
 }

@@ -1,9 +1,9 @@
 /**
- * The per-visitor limit on counted views per site per clock minute. Each instance counts what
- * it accepts; the store returns the totals of all instances with every batch, so a visitor
- * spread over instances is held to the same limit, give or take what the other instances
- * accepted within the last flush interval. Untracked (DNT) visitors have no id in the store and
- * are limited per instance.
+ * One limit on what a key (a visitor's id, a network's digest) may add to a site per clock
+ * minute. Each instance counts what it accepts; the store returns the totals of all instances
+ * with every batch, so a key spread over instances is held to the same limit, give or take
+ * what the other instances accepted within the last flush interval. Keys whose counts are not
+ * shared (untracked visitors) are limited per instance.
  */
 import type { RateTotals } from '../store/store.js';
 
@@ -22,33 +22,42 @@ export class RateLimiter {
   private readonly tallies = new Map<string, Tally>();
   private sweptMinute = 0;
 
-  /** `limit` views per minute; 0 turns the limit off. */
+  /** `limit` per minute; 0 turns the limit off. */
   constructor(limit: number) {
     this.limit = limit;
   }
 
-  /**
-   * Takes one view for `visitor` of `site` at `now`: 0 when allowed, else the seconds until
-   * the visitor may send again.
-   */
-  take(site: string, visitor: string, now: number): number {
+  get off(): boolean {
+    return this.limit === 0;
+  }
+
+  /** 0 when `key` of `site` may add one more at `now`, else the seconds until it may. Takes nothing. */
+  wait(site: string, key: string, now: number): number {
     if (this.limit === 0) return 0;
     const minute = Math.floor(now / 60_000);
+    const tally = this.tallies.get(`${site}\n${key}`);
+    if (!tally || tally.minute !== minute) return 0;
+    if (Math.max(tally.local, tally.shared + tally.local - tally.localAtShared) < this.limit) return 0;
+    return Math.max(1, Math.ceil(((minute + 1) * 60_000 - now) / 1000));
+  }
+
+  /** Counts one for `key` of `site` at `now`; `wait` said whether it may. */
+  take(site: string, key: string, now: number): void {
+    if (this.limit === 0) return;
+    const minute = Math.floor(now / 60_000);
     this.sweep(minute);
-    const key = `${site}\n${visitor}`;
-    let tally = this.tallies.get(key);
-    if (!tally || tally.minute !== minute) this.tallies.set(key, (tally = { minute, local: 0, shared: 0, localAtShared: 0 }));
-    if (Math.max(tally.local, tally.shared + tally.local - tally.localAtShared) >= this.limit) return Math.max(1, Math.ceil(((minute + 1) * 60_000 - now) / 1000));
+    const tallyKey = `${site}\n${key}`;
+    let tally = this.tallies.get(tallyKey);
+    if (!tally || tally.minute !== minute) this.tallies.set(tallyKey, (tally = { minute, local: 0, shared: 0, localAtShared: 0 }));
     tally.local += 1;
-    return 0;
   }
 
   /** Learns the totals across instances that the store returned for a batch of `site`. */
   learn(site: string, totals: RateTotals): void {
     if (this.limit === 0) return;
     for (const { minute, totals: counts } of totals) {
-      for (const [visitor, total] of counts) {
-        const tally = this.tallies.get(`${site}\n${visitor}`);
+      for (const [key, total] of counts) {
+        const tally = this.tallies.get(`${site}\n${key}`);
         if (tally && tally.minute === minute && total > tally.shared) {
           tally.shared = total;
           tally.localAtShared = tally.local;

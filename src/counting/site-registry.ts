@@ -11,6 +11,8 @@ import { siteSchema, type Site } from './site.js';
 
 export class SiteRegistry {
   private sites = new Map<string, Site>();
+  /** Every origin of every site: live handshakes from any other are refused at once. */
+  private origins = new Set<string>();
   /** The stored JSON of each site, to tell a change from a refresh that found the same. */
   private stored = new Map<string, string>();
   private timer?: NodeJS.Timeout;
@@ -23,6 +25,11 @@ export class SiteRegistry {
 
   get(id: string): Site | undefined {
     return this.sites.get(id);
+  }
+
+  /** True when `origin` is one of some site's origins. */
+  hasOrigin(origin: string): boolean {
+    return this.origins.has(origin);
   }
 
   /** Every site, by id. */
@@ -47,6 +54,7 @@ export class SiteRegistry {
     }
     this.stored = stored;
     this.sites = sites;
+    this.origins = new Set([...sites.values()].flatMap((site) => site.origins));
     for (const listener of this.listeners) listener(this.sites);
   }
 

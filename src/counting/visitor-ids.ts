@@ -6,6 +6,7 @@
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { Store } from '../store/store.js';
+import { networkOf } from './network-address.js';
 import type { Periods, SaltRef } from './periods.js';
 
 /** One visitor's id in each period: unrelated to each other, and to any other period's. */
@@ -16,9 +17,19 @@ export interface VisitorIdSet {
   year: string;
 }
 
+/**
+ * The visitor's network address (network-address.ts) under the day's and the week's salts:
+ * what the per-address budgets and the path slots count, never the address itself.
+ */
+export interface NetworkIds {
+  day: string;
+  week: string;
+}
+
 /** One visitor as seen by this instance today. */
 export interface VisitorSighting<T> {
   ids: VisitorIdSet;
+  network: NetworkIds;
   /** What `describe` made of the visitor, once per day. */
   traits: T;
   /** True the first time this instance sees the visitor this day (or since it forgot it). */
@@ -34,6 +45,7 @@ interface Recent<T> {
   day: string;
   week: string;
   ids: VisitorIdSet;
+  network: NetworkIds;
   traits: T;
 }
 
@@ -57,24 +69,36 @@ export class VisitorIds<T> {
   /** One visitor's ids and traits, or undefined when a salt is not loaded yet (call `load`). */
   sight(siteId: string, periods: Periods, ip: string, userAgent: string): VisitorSighting<T> | undefined {
     const input = `${siteId}\n${ip}\n${userAgent}`;
-    const key = createHash('sha256').update(input).digest('base64url');
+    const key = digest(input);
     const known = this.recent.get(key);
     // A new day may start a new week, month and year, never the reverse.
-    if (known && known.day === periods.daySalt.period && known.week === periods.weekSalt.period) return { ids: known.ids, traits: known.traits, first: false };
-    const ids = this.compute(siteId, periods, input);
-    if (!ids) return undefined;
+    if (known && known.day === periods.daySalt.period && known.week === periods.weekSalt.period) {
+      return { ids: known.ids, network: known.network, traits: known.traits, first: false };
+    }
+    const salts = this.saltsOf(siteId, periods);
+    if (!salts) return undefined;
+    const [day, week, month, year] = salts;
+    const ids = { day: keyedHash(day, input), week: keyedHash(week, input), month: keyedHash(month, input), year: keyedHash(year, input) };
+    // One line, unlike a visitor's three: no visitor's input can hash to a network's.
+    const network = `${siteId}\n${networkOf(ip)}`;
+    const networkIds = { day: keyedHash(day, network), week: keyedHash(week, network) };
     // Bounded by forgetting everything at once: cheaper than an LRU on the hot path.
     if (this.recent.size >= RECENT_VISITORS) this.recent.clear();
     const traits = this.describe(ip, userAgent);
-    this.recent.set(key, { day: periods.daySalt.period, week: periods.weekSalt.period, ids, traits });
-    return { ids, traits, first: true };
+    this.recent.set(key, { day: periods.daySalt.period, week: periods.weekSalt.period, ids, network: networkIds, traits });
+    return { ids, network: networkIds, traits, first: true };
   }
 
-  private compute(siteId: string, periods: Periods, input: string): VisitorIdSet | undefined {
+  /** Forgets a visitor just seen for the first time whose view was refused: it stays new. */
+  forget(siteId: string, ip: string, userAgent: string): void {
+    this.recent.delete(digest(`${siteId}\n${ip}\n${userAgent}`));
+  }
+
+  private saltsOf(siteId: string, periods: Periods): [string, string, string, string] | undefined {
     const salt = (ref: SaltRef) => this.salts.get(`${siteId}\n${ref.period}`);
     const [day, week, month, year] = [salt(periods.daySalt), salt(periods.weekSalt), salt(periods.monthSalt), salt(periods.yearSalt)];
     if (day === undefined || week === undefined || month === undefined || year === undefined) return undefined;
-    return { day: keyedHash(day, input), week: keyedHash(week, input), month: keyedHash(month, input), year: keyedHash(year, input) };
+    return [day, week, month, year];
   }
 
   /** Loads (creating where needed) every salt of `periods`. */
@@ -110,6 +134,10 @@ export class VisitorIds<T> {
     }
     return pending;
   }
+}
+
+function digest(input: string): string {
+  return createHash('sha256').update(input).digest('base64url');
 }
 
 function keyedHash(salt: string, input: string): string {

@@ -46,7 +46,7 @@ export function createApp(deps: AppDependencies): RequestListener {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  app.use(healthRoutes({ counter, metrics: deps.metrics, readiness: deps.readiness }));
+  app.use(healthRoutes({ counter, metrics: deps.metrics, readiness: deps.readiness, access: deps.access }));
   app.use('/api/v1/admin', adminRoutes({ counter, ...deps.ops, access: deps.access }));
   app.use(
     '/api/v1/sites/:site',

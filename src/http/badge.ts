@@ -30,7 +30,14 @@ function textWidth(text: string): number {
   return Math.round([...text].length * 6.5 + 10);
 }
 
-export function renderBadge(label: string, value: number): string {
+/** The label as SVG can hold it: control characters, which XML forbids or which break the text, removed. */
+function cleanLabel(label: string): string {
+  // eslint-disable-next-line no-control-regex
+  return label.replace(/[\u0000-\u001f\u007f-\u009f\ufffe\uffff]/g, '');
+}
+
+export function renderBadge(rawLabel: string, value: number): string {
+  const label = cleanLabel(rawLabel);
   const valueText = new Intl.NumberFormat('en-US').format(value);
   const left = textWidth(label);
   const right = textWidth(valueText);

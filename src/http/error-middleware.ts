@@ -10,6 +10,14 @@ const PARSER_ERRORS: Record<string, FootfallError['code']> = {
   'encoding.unsupported': 'unsupported_media_type',
 };
 
+/** Client errors body-parser passes on without a `type` (a gzip body that does not inflate), by status. */
+const CLIENT_ERRORS: Record<number, FootfallError['code']> = { 400: 'invalid_body', 413: 'body_too_large', 415: 'unsupported_media_type' };
+
+function parserCodeOf(error: unknown): FootfallError['code'] | undefined {
+  const { type, expose, status } = error as { type?: string; expose?: boolean; status?: number };
+  return PARSER_ERRORS[type ?? ''] ?? (expose === true && status !== undefined ? CLIENT_ERRORS[status] : undefined);
+}
+
 export function errorMiddleware(log: Logger) {
   return (error: unknown, _req: Request, res: Response, _next: NextFunction): void => {
     let failure: FootfallError;
@@ -17,7 +25,7 @@ export function errorMiddleware(log: Logger) {
     // Express throws URIError for a path segment like `%zz`: no site or route can be named so.
     else if (error instanceof URIError) failure = new FootfallError('not_found');
     else {
-      const parserCode = PARSER_ERRORS[(error as { type?: string }).type ?? ''];
+      const parserCode = parserCodeOf(error);
       failure = new FootfallError(parserCode ?? 'internal_error');
       if (!parserCode) log.error({ err: error }, 'request failed');
     }

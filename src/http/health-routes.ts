@@ -1,11 +1,12 @@
 /**
  * `/healthz` (the process answers), `/readyz` (the store answers and the server is not
  * draining; 503 otherwise, with the reason and any warnings about the store's settings) and
- * `/metrics` (Prometheus text).
+ * `/metrics` (Prometheus text; with `FOOTFALL_METRICS_TOKEN` set, for its holder only).
  */
 import express, { type Router } from 'express';
 import type { Counter } from '../counting/counter.js';
 import type { Metrics } from '../metrics.js';
+import type { Access } from '../ops/access.js';
 
 export interface Readiness {
   /** True from the moment shutdown begins. */
@@ -18,6 +19,7 @@ export interface HealthDependencies {
   counter: Counter;
   metrics: Metrics;
   readiness: Readiness;
+  access: Access;
 }
 
 export function healthRoutes(deps: HealthDependencies): Router {
@@ -36,13 +38,16 @@ export function healthRoutes(deps: HealthDependencies): Router {
       connection: health.connection,
       writer: health.writer,
       backlog: health.backlog,
+      bufferBytes: health.bufferBytes,
       draining: deps.readiness.draining,
       warnings: deps.readiness.warnings,
     });
   });
 
-  router.get('/metrics', async (_req, res) => {
-    deps.metrics.observeStore({ connection: deps.counter.connection, backlog: deps.counter.backlog });
+  router.get('/metrics', async (req, res) => {
+    // Per-site series name every site: with FOOTFALL_METRICS_TOKEN set, only its holder reads them.
+    deps.access.metrics(req.headers.authorization, req.ip ?? '');
+    deps.metrics.observeStore({ connection: deps.counter.connection, buffered: deps.counter.buffered });
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
 

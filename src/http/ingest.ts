@@ -45,7 +45,8 @@ export class Ingest {
       const text = await this.readText(req);
       const hit = this.validate(text, readHit);
       site = hit.site;
-      const outcome = await this.count(req, hit, req.headers.origin);
+      // A client that sends no Origin (curl, a server) speaks for the page it names.
+      const outcome = await this.count(req, hit, req.headers.origin ?? hit.page.origin);
       this.finish(outcome, site);
       const answer = ANSWERS[outcome];
       sendJsonText(res, answer.status, answer.json, cors);
@@ -54,7 +55,11 @@ export class Ingest {
     }
   }
 
-  /** `GET /api/v1/hit.gif?site=&url=&ref=`: always the pixel; the Referer stands for Origin. */
+  /**
+   * `GET /api/v1/hit.gif?site=&url=&ref=`: always the pixel. The Referer stands for Origin, and
+   * without one nothing counts: otherwise any page could make its visitors count for another
+   * site with `<img referrerpolicy="no-referrer" src=".../hit.gif?site=victim&url=…">`.
+   */
   async pixel(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> {
     const referer = req.headers.referer;
     const site = query.get('site') ?? undefined;
@@ -98,9 +103,9 @@ export class Ingest {
     res.end();
   }
 
-  /** `origin` undefined: the page URL's own origin stands in for it. */
+  /** `origin` undefined: the request gave none, and is refused. */
   private async count(req: IncomingMessage, hit: Hit, origin: string | undefined): Promise<Outcome> {
-    const admitted = this.admit('hit', req, hit.site, origin ?? hit.page.origin);
+    const admitted = this.admit('hit', req, hit.site, origin);
     if (admitted.verdict !== 'visitor') return admitted.verdict === 'crawler' ? 'bot' : 'prefetch';
     await this.deps.counter.recordHit(admitted.site, hit.page.target, admitted.visitor, { origin: hit.page.origin, referrer: hit.referrer });
     return 'counted';

@@ -39,7 +39,7 @@ export interface OpsSiteRow {
 }
 
 /** Refusals a client sees as `connect_error` messages (codes of src/errors.ts). */
-export type LiveRefusal = Extract<ErrorCode, 'origin_not_allowed' | 'unknown_site' | 'invalid_auth' | 'unauthorized' | 'too_many_connections' | 'store_unavailable'>;
+export type LiveRefusal = Extract<ErrorCode, 'origin_not_allowed' | 'unknown_site' | 'invalid_auth' | 'unauthorized' | 'too_many_connections' | 'rate_limited' | 'store_unavailable'>;
 
 export interface SocketData {
   site: string;

@@ -1,7 +1,8 @@
 /**
- * Live connections on the HTTP server's port: Socket.IO with `auth: {site, path?, paths?}`. The origin
- * is checked in the connection middleware, so a refused client gets a `connect_error` whose
- * message says why, on the polling and the websocket transport alike.
+ * Live connections on the HTTP server's port: Socket.IO with `auth: {site, path?, paths?}`. A
+ * handshake from an origin no site has is refused before a session exists (connection-guard.ts);
+ * the named site's origins are checked in the connection middleware, so a client refused there
+ * gets a `connect_error` whose message says why, on the polling and the websocket transport alike.
  */
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
@@ -12,7 +13,7 @@ import type { Counter } from '../counting/counter.js';
 import type { CountsCache, PageAsk } from '../counting/counts-cache.js';
 import { MAX_ASKED_PATHS, readPath } from '../counting/page-path.js';
 import type { Site } from '../counting/site.js';
-import { liveRefusal } from '../errors.js';
+import { FootfallError, liveRefusal } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { Access } from '../ops/access.js';
@@ -40,6 +41,9 @@ export interface Live {
   close(): Promise<void>;
 }
 
+/** How long an engine.io session may stay without connecting to a namespace. */
+const CONNECT_TIMEOUT_MS = 5000;
+
 /**
  * The pages a handshake asks about, as page keys: `auth.paths` (up to 50) wins over
  * `auth.path`; a path that is not one is left out, as a reader's `?path=` is refused.
@@ -57,8 +61,16 @@ function askOf(site: Site, auth: { path?: unknown; paths?: unknown }): PageAsk |
 /** Attaches Socket.IO to `httpServer`; resolves once change notices of every instance arrive. */
 export async function attachLive(httpServer: HttpServer, deps: LiveDependencies): Promise<Live> {
   const { counter, log } = deps;
+  const guard = new ConnectionGuard({
+    maxPerAddress: deps.config.connectionsPerIp,
+    clientAddress: deps.clientAddress,
+    servesOrigin: (origin) => counter.servesOrigin(origin),
+  });
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
     serveClient: false,
+    allowRequest: guard.allowRequest,
+    // A session that names no namespace holds its slot for nothing: a widget connects at once.
+    connectTimeout: CONNECT_TIMEOUT_MS,
     maxHttpBufferSize: MAX_CLIENT_MESSAGE_BYTES,
     // Any page may open the transport; the site's origins are checked in the middleware below.
     cors: { origin: true, credentials: false },
@@ -73,8 +85,8 @@ export async function attachLive(httpServer: HttpServer, deps: LiveDependencies)
     metrics: deps.metrics,
   });
   await counter.watchChanges((sites) => scheduler.changed(sites));
+  guard.watch(io);
   requireSessionOrigin(io);
-  const guard = new ConnectionGuard(deps.config.connectionsPerIp);
   const ops = attachOpsNamespace(io, {
     counter,
     access: deps.access,
@@ -94,10 +106,10 @@ export async function attachLive(httpServer: HttpServer, deps: LiveDependencies)
     if (ask instanceof Error) return next(ask);
     try {
       const onlineId = await counter.onlineId(site, visitor);
-      if (!guard.admit(visitor.ip)) return next(liveRefusal('too_many_connections'));
       socket.data = { site: site.id, ask, onlineId };
       next();
     } catch (error) {
+      if (error instanceof FootfallError && error.code === 'rate_limited') return next(liveRefusal('rate_limited', error.message));
       log.warn({ err: error, site: site.id }, 'live connection refused: store not answering');
       next(liveRefusal('store_unavailable', 'The counter store is not answering; the widget will try again.'));
     }
@@ -119,7 +131,6 @@ export async function attachLive(httpServer: HttpServer, deps: LiveDependencies)
       );
     }
     socket.on('disconnect', () => {
-      guard.release(deps.clientAddress(socket.request));
       deps.metrics.liveConnections.dec();
       scheduler.leave(site, room);
       if (onlineId !== undefined) presence.remove(site, onlineId);

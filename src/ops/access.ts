@@ -20,6 +20,8 @@ export type Need = 'read' | 'import';
 export interface AccessOptions {
   store: Store;
   adminToken?: string;
+  /** `FOOTFALL_METRICS_TOKEN`: when set, `/metrics` needs it (or the admin token). */
+  metricsToken?: string;
   log: Logger;
   /** How long a key's record is trusted before it is read again (revocation reaches every instance within it). */
   recheckMs: number;
@@ -70,6 +72,16 @@ export class Access {
     const credential = bearerOf(authorization);
     if (credential !== undefined && this.isAdminToken(credential)) return { by: 'admin' };
     throw this.failed(address, 'admin token', credential === undefined ? undefined : 'admin token');
+  }
+
+  /** Nothing without a metrics token configured; else that token or the admin token, or `unauthorized`. */
+  metrics(authorization: string | undefined, address: string): void {
+    const { metricsToken } = this.options;
+    if (metricsToken === undefined) return;
+    this.refuseIfGuessing(address);
+    const credential = bearerOf(authorization);
+    if (credential !== undefined && (tokenMatches(metricsToken, credential) || this.isAdminToken(credential))) return;
+    throw this.failed(address, '/metrics', credential === undefined ? undefined : 'metrics token', 'Send the metrics token as "Authorization: Bearer <token>".');
   }
 
   /**
@@ -136,7 +148,7 @@ export class Access {
   }
 
   /** Counts a failed check (`sent` says what was sent, never its value) and answers `unauthorized`. */
-  private failed(address: string, where: string, sent: string | undefined): FootfallError {
+  private failed(address: string, where: string, sent: string | undefined, message?: string): FootfallError {
     const minute = Math.floor(this.clock() / MINUTE_MS);
     let entry = this.failures.get(address);
     if (!entry || entry.minute !== minute) {
@@ -150,6 +162,6 @@ export class Access {
       const refusing = entry.count >= FAILURES_PER_MINUTE;
       this.options.log.warn({ address, where, sent, failures: entry.count }, refusing ? 'failed credential checks: refusing this address until the next minute' : 'failed credential check');
     }
-    return new FootfallError('unauthorized');
+    return new FootfallError('unauthorized', message);
   }
 }

@@ -3,7 +3,8 @@
  * must not squat the slots real articles need (docs/api.md, "Page identity"):
  *
  * - A path first gets a *candidate* slot: its views count from the first one, tagged with the
- *   earner digest of whoever viewed it. Candidates are as many as the all-time cap; when full,
+ *   earner digest of whoever viewed it (of the viewer's network address, under the week's salt:
+ *   one address rotating User-Agents is one earner). Candidates are as many as the all-time cap; when full,
  *   the one viewed longest ago makes room, and one not viewed for PATH_CANDIDATE_MS goes.
  * - Viewed by a second, different earner, it *earns* a permanent slot (as many as the cap) and
  *   keeps its views. A flood from one earner thus only churns candidates; it earns nothing.

@@ -168,12 +168,14 @@ describe('ingest: POST /api/v1/hit, GET /api/v1/hit.gif, POST /api/v1/ping', () 
       assert.deepEqual(after.pages, [before.pages[0]! + 1]);
     });
 
-    it('answers the pixel but counts nothing for a foreign Referer, a bot or an unknown site', async () => {
+    it('answers the pixel but counts nothing for a foreign or missing Referer, a bot or an unknown site', async () => {
       await countsNothing(async () => {
         await pixel(`site=${site}&url=${encodeURIComponent(`${SITE_ORIGIN}/`)}`, { referer: 'https://evil.example/' });
         await pixel(`site=${site}`, { referer: `${SITE_ORIGIN}/`, 'user-agent': 'Googlebot/2.1' });
         await pixel('site=nope', { referer: `${SITE_ORIGIN}/` });
         await pixel(`site=${site}`, {});
+        // No Referer: the url parameter alone, which any page can write, speaks for no page.
+        await pixel(`site=${site}&url=${encodeURIComponent(`${SITE_ORIGIN}/lien-he`)}`, {});
       });
     });
   });

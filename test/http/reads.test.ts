@@ -88,6 +88,16 @@ describe('reads: counts, badge, health', () => {
     assert.equal((await fetch(`${server.url}/api/v1/sites/nope/badge.svg`)).status, 404);
   });
 
+  it('GET badge.svg drops control characters from the label, so the SVG stays valid XML', async () => {
+    const label = 'Lượt\u0000xem\u001b[31m\r\n\u0085 tất cả';
+    const response = await fetch(`${server.url}/api/v1/sites/${site}/badge.svg?label=${encodeURIComponent(label)}`);
+    assert.equal(response.status, 200);
+    const svg = await response.text();
+    // eslint-disable-next-line no-control-regex
+    assert.doesNotMatch(svg, /[\u0000-\u001f\u007f-\u009f]/);
+    assert.match(svg, /<text x="[\d.]+" y="14">Lượtxem\[31m tất cả<\/text>/);
+  });
+
   it('GET /healthz and /readyz answer 200 while the store answers', async () => {
     assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
     const ready = await fetch(`${server.url}/readyz`);

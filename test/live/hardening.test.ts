@@ -4,7 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import WebSocket from 'ws';
-import { connectClient, openClient, refusalOf, type LiveClient } from '../support/live-client.js';
+import { connectClient, handshakeAnswer, openClient, refusalOf, type LiveClient } from '../support/live-client.js';
 import { BROWSER_UA, SITE_ORIGIN, startTestServer, type TestServer } from '../support/server.js';
 
 const SITE = 'long-huu';
@@ -32,7 +32,8 @@ describe('live connection hardening', () => {
 
   it('caps live connections per IP address', async () => {
     for (let i = 0; i < 3; i++) clients.push(await connectClient(server.url, SITE));
-    assert.equal(await refusalOf(server.url, SITE), 'too_many_connections');
+    assert.deepEqual(await handshakeAnswer(server.url, { origin: SITE_ORIGIN }), { status: 403, message: 'too_many_connections' });
+    await refusalOf(server.url, SITE);
     clients.pop()?.close();
     await new Promise((resolve) => setTimeout(resolve, 100));
     clients.push(await connectClient(server.url, SITE));

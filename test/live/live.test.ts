@@ -1,7 +1,10 @@
 /** Live connections: real Socket.IO clients against a real server. */
 import { strict as assert } from 'node:assert';
-import { connectClient, refusalOf, type LiveClient } from '../support/live-client.js';
-import { BROWSER_UA, postHit, startTestServer, type TestServer } from '../support/server.js';
+import { connectClient, handshakeAnswer, refusalOf, type LiveClient } from '../support/live-client.js';
+import { BROWSER_UA, postHit, SITE_ORIGIN, startTestServer, type TestServer } from '../support/server.js';
+
+/** The origin of another site on the same server: a known origin, but not `site`'s. */
+const OTHER_ORIGIN = 'https://other-site.example';
 
 const INTERVAL_MS = 250;
 
@@ -13,6 +16,7 @@ describe('live counts over Socket.IO', () => {
   before(async () => {
     server = await startTestServer({ FOOTFALL_PUSH_INTERVAL_MS: String(INTERVAL_MS), FOOTFALL_ONLINE_WINDOW_S: '2' });
     await server.addSite(site);
+    await server.addSite('other-site', { origins: [OTHER_ORIGIN] });
   });
   afterEach(() => {
     for (const client of clients.splice(0)) client.close();
@@ -25,9 +29,16 @@ describe('live counts over Socket.IO', () => {
     return opened;
   }
 
+  it('refuses a handshake from an origin no site has before a session exists', async () => {
+    assert.deepEqual(await handshakeAnswer(server.url, { origin: 'https://evil.example' }), { status: 403, message: 'origin_not_allowed' });
+    assert.deepEqual(await handshakeAnswer(server.url, { origin: SITE_ORIGIN }), { status: 200 });
+    // A socket.io client sees its transport refused (and would retry with backoff).
+    for (const transport of ['websocket', 'polling'] as const) await refusalOf(server.url, site, { origin: 'https://evil.example', transports: [transport] });
+  });
+
   for (const transport of ['websocket', 'polling'] as const) {
-    it(`refuses a foreign origin and an unknown site on the ${transport} transport`, async () => {
-      assert.equal(await refusalOf(server.url, site, { origin: 'https://evil.example', transports: [transport] }), 'origin_not_allowed');
+    it(`refuses another site's origin and an unknown site on the ${transport} transport`, async () => {
+      assert.equal(await refusalOf(server.url, site, { origin: OTHER_ORIGIN, transports: [transport] }), 'origin_not_allowed');
       assert.equal(await refusalOf(server.url, 'no-such-site', { transports: [transport] }), 'unknown_site');
     });
   }

@@ -18,6 +18,7 @@ import { io } from 'socket.io-client';
 import type { CountsPayload } from '../../src/counting/counts-payload.js';
 import { siteSchema } from '../../src/counting/site.js';
 import { findIps, findIpsInFiles, type Leak } from '../support/ip-forms.js';
+import { handshakeAnswer } from '../support/live-client.js';
 import { startRedis, type RedisProcess } from '../support/redis-server.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { BROWSER_UA, SITE_ORIGIN } from '../support/server.js';
@@ -71,18 +72,16 @@ async function visit(server: ServerProcess): Promise<{ counts: CountsPayload; vi
   }
 
   // Live connections over both transports, and one refused for its origin.
-  const open = (transport: 'websocket' | 'polling', origin = SITE_ORIGIN) =>
+  const open = (transport: 'websocket' | 'polling') =>
     io(server.url, {
       auth: { site: SITE },
       transports: [transport],
-      extraHeaders: { origin, ...as(IP, { 'user-agent': `${UA} live ${transport}` }) },
+      extraHeaders: { origin: SITE_ORIGIN, ...as(IP, { 'user-agent': `${UA} live ${transport}` }) },
       reconnection: false,
       forceNew: true,
     });
-  const refused = open('polling', 'https://evil.example');
-  const refusal = await new Promise<string>((resolve) => refused.once('connect_error', (error) => resolve(error.message)));
-  refused.disconnect();
-  assert.equal(refusal, 'origin_not_allowed');
+  // Refused at the handshake, before a session exists.
+  assert.deepEqual(await handshakeAnswer(server.url, { origin: 'https://evil.example', ...as(IP) }), { status: 403, message: 'origin_not_allowed' });
 
   const sockets = [open('websocket'), open('polling')];
   try {

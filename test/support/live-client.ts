@@ -11,6 +11,8 @@ export interface LiveClientOptions {
   origin?: string;
   userAgent?: string;
   transports?: Array<'websocket' | 'polling'>;
+  /** More request headers (an `X-Forwarded-For`, say). */
+  headers?: Record<string, string>;
 }
 
 /** A connected client that records every `counts` event it receives. */
@@ -29,7 +31,7 @@ export function openClient(url: string, site: string, options: LiveClientOptions
   return io(url, {
     auth: { site, ...(options.path === undefined ? {} : { path: options.path }) },
     transports: options.transports ?? ['websocket'],
-    extraHeaders: { origin: options.origin ?? SITE_ORIGIN, 'user-agent': options.userAgent ?? BROWSER_UA },
+    extraHeaders: { origin: options.origin ?? SITE_ORIGIN, 'user-agent': options.userAgent ?? BROWSER_UA, ...options.headers },
     reconnection: false,
     forceNew: true,
   });
@@ -88,4 +90,15 @@ export function refusalOfSocket(socket: Socket): Promise<string> {
       resolve(error.message);
     });
   });
+}
+
+/**
+ * What an engine.io handshake (the request that would open a session) is answered: its HTTP
+ * status, and the refusal's message when it is refused before a session exists.
+ */
+export async function handshakeAnswer(url: string, headers: Record<string, string> = {}): Promise<{ status: number; message?: string }> {
+  const response = await fetch(`${url}/socket.io/?EIO=4&transport=polling`, { headers: { 'user-agent': BROWSER_UA, ...headers } });
+  const text = await response.text();
+  if (response.ok) return { status: response.status };
+  return { status: response.status, message: (JSON.parse(text) as { message?: string }).message };
 }

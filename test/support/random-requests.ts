@@ -51,6 +51,8 @@ const USER_AGENTS = [
   'curl/8.5.0',
   '',
   'x'.repeat(3000),
+  // Longer than footfall reads (512), just under Node's 16 KiB header limit.
+  `Mozilla/5.0 ${'x'.repeat(15_000)}`,
 ];
 
 /** Characters node:http refuses in a request target, escaped; `%` is left alone so bad escapes stay bad. */
@@ -78,6 +80,8 @@ export function randomRequests(siteIds: string[], foreignOrigins: string[]): fc.
     site.map((s) => `/api/v1/sites/${s}/counts`),
     site.map((s) => `/api/v1/sites/${s}/badge.svg`),
     fc.tuple(fc.constantFrom('', '/history', '/pages', '/audit'), site).map(([tail, s]) => `/api/v1/admin/sites/${s}${tail}`),
+    fc.tuple(fc.constantFrom('/history', '/pages', '/day', '/sources', '/paths'), site).map(([tail, s]) => `/api/v1/sites/${s}${tail}`),
+    fc.constantFrom('/api/v1/admin/keys', '/api/v1/admin/keys/ffk_x', '/api/v1/admin/audit'),
     fc.constantFrom('/api/v1/admin/sites', '/api/v1/admin/import', '/api/v1//hit', '/api/v1/hit/', '/API/V1/HIT', '/../../etc/passwd', '/%2e%2e/%2e%2e/etc/passwd', '//etc/passwd'),
     fc.array(segment, { minLength: 1, maxLength: 5 }).map((parts) => `/api/v1/${parts.join('/')}`),
     fc.array(segment, { minLength: 1, maxLength: 5 }).map((parts) => `/${parts.join('/')}`),
@@ -95,7 +99,7 @@ export function randomRequests(siteIds: string[], foreignOrigins: string[]): fc.
     pageUrl.map((v) => ['referer', v] as [string, string]),
     fc.oneof(fc.constantFrom(...USER_AGENTS), text(30)).map((v) => ['user-agent', v] as [string, string]),
     fc.oneof(fc.ipV4(), fc.ipV6(), text(20), fc.array(fc.ipV4(), { maxLength: 30 }).map((ips) => ips.join(', '))).map((v) => ['x-forwarded-for', v] as [string, string]),
-    text(40).map((v) => ['authorization', `Bearer ${v}`] as [string, string]),
+    fc.tuple(fc.constantFrom('Bearer', 'bearer', 'BEARER', 'Basic', ''), text(40)).map(([scheme, v]) => ['authorization', `${scheme} ${v}`] as [string, string]),
     fc.constantFrom<[string, string]>(['dnt', '1'], ['sec-gpc', '1'], ['sec-purpose', 'prefetch'], ['purpose', 'prefetch'], ['x-moz', 'prefetch']),
     fc.constantFrom<[string, string]>(['content-encoding', 'gzip'], ['content-encoding', 'br'], ['accept-encoding', 'gzip, br'], ['expect', '100-continue'], ['connection', 'close']),
     fc.tuple(fc.stringMatching(/^x-[a-z0-9-]{1,20}$/), text(50)).map(([k, v]) => [k, v] as [string, string]),

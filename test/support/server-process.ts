@@ -7,6 +7,7 @@ import path from 'node:path';
 import { PACKAGE_ROOT } from '../../src/paths.js';
 import { onOutputLines, spawnTracked, stopChild, waitForExit } from './child-processes.js';
 import { freePort } from './free-port.js';
+import { ADDRESS_BUDGETS_OFF } from './server.js';
 
 export interface ServerProcess {
   readonly url: string;
@@ -25,7 +26,7 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
   const port = env.PORT ? Number(env.PORT) : await freePort();
   const child = spawnTracked(process.execPath, ['--import', 'tsx', MAIN], {
     cwd: PACKAGE_ROOT,
-    env: { ...process.env, HOST: '127.0.0.1', FOOTFALL_LOG_LEVEL: 'info', ...env, PORT: String(port) },
+    env: { ...process.env, HOST: '127.0.0.1', FOOTFALL_LOG_LEVEL: 'info', ...ADDRESS_BUDGETS_OFF, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];

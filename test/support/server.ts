@@ -9,6 +9,17 @@ import { startServer, type RunningServer } from '../../src/server.js';
 export const BROWSER_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 export const SITE_ORIGIN = 'https://longhuu.example.vn';
 
+/**
+ * Tests send their traffic from 127.0.0.1, as many visitors: the per-visitor and per-address
+ * budgets are off unless a test turns them on (the budget tests do).
+ */
+export const ADDRESS_BUDGETS_OFF = {
+  FOOTFALL_NEW_VISITORS_PER_ADDRESS: '0',
+  FOOTFALL_VIEWS_PER_ADDRESS: '0',
+  FOOTFALL_PINGS_PER_ADDRESS: '0',
+};
+export const BUDGETS_OFF = { FOOTFALL_RATE_LIMIT: '0', ...ADDRESS_BUDGETS_OFF };
+
 export interface TestServer extends RunningServer {
   /** Adds a site (origins default to SITE_ORIGIN) and returns it. */
   addSite(id: string, settings?: SiteSettingsInput): Promise<Site>;
@@ -23,7 +34,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     HOST: '127.0.0.1',
     FOOTFALL_STORE: 'memory:',
     FOOTFALL_LOG_LEVEL: 'silent',
-    FOOTFALL_RATE_LIMIT: '0',
+    ...BUDGETS_OFF,
     ...env,
   });
   const server = await startServer(config, createLogger(config.logLevel));
