@@ -1,13 +1,14 @@
 /**
  * The browser snippet (`/footfall.js` and the live part it loads), the demo page at `/` and
- * the ops dashboard, with the modules dashboards share (`/shared/`) and their vendor files
- * (uPlot, the Socket.IO client) served from the installed packages, never a CDN. `/footfall.js`
- * keeps one address, so it is cached briefly and revalidated; the files it loads carry a
- * content hash and are cached for a year.
+ * the two dashboards — `/ops` for the operator, `/s/<site>` for a site's owner — with the
+ * modules they share (`/shared/`) and their vendor files (uPlot, the Socket.IO client) served
+ * from the installed packages, never a CDN. `/footfall.js` keeps one address, so it is cached
+ * briefly and revalidated; the files it loads carry a content hash and are cached for a year.
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import express, { type Router } from 'express';
+import { SITE_ID_PATTERN } from '../counting/site.js';
 import { CLIENT_DIR, PUBLIC_DIR } from '../paths.js';
 
 const HASHED = /\.[0-9a-f]{8,}\.js(\.map)?$/;
@@ -39,7 +40,9 @@ const DASHBOARD_HEADERS = {
 };
 
 /** Where the dashboards' files are served from. */
-const DASHBOARD_PATHS = ['/ops', '/shared'];
+const DASHBOARD_PATHS = ['/ops', '/owner', '/shared', '/s'];
+/** The owner's dashboard: one page for every site, which it reads from its own address. */
+const OWNER_PAGE = path.join(PUBLIC_DIR, 'owner', 'index.html');
 
 export function staticRoutes(): Router {
   const router = express.Router();
@@ -60,6 +63,11 @@ export function staticRoutes(): Router {
     const file = VENDOR.get(req.params.file);
     if (!file) return next();
     res.sendFile(file, { headers: { 'Cache-Control': REVALIDATE } }, (error) => error && next(error));
+  });
+  router.get('/s/:site', (req, res, next) => {
+    // Whether the site exists, and whether it is public, the page asks the API: the page is the same.
+    if (!SITE_ID_PATTERN.test(req.params.site)) return next();
+    res.sendFile(OWNER_PAGE, { headers: { 'Cache-Control': 'no-cache' } }, (error) => error && next(error));
   });
   router.use(express.static(PUBLIC_DIR, { index: 'index.html', extensions: ['html'] }));
   return router;
