@@ -36,7 +36,7 @@ const feed = new LiveFeed($('#live-status'), {
     countSites();
     siteView.live(rows.find((row) => row.counts.site === siteView.site));
   },
-  refused: (code) => signOut(code === 'unauthorized' ? t('ops.refused') : code),
+  refused: (code) => signOut(code === 'unauthorized' ? () => t('ops.refused') : () => code),
 });
 
 function countSites() {
@@ -45,16 +45,27 @@ function countSites() {
   if ($('#site-count').textContent !== text) $('#site-count').textContent = text;
 }
 
-/** @param {string} [message] */
-function showSignIn(message = '') {
+/** @typedef {() => string} Message a text, written again in the language in force */
+
+/** Why the operator is asked to sign in (again), if anything went wrong. */
+let signInMessage = /** @type {Message} */ (() => '');
+
+/** @param {Message} [message] */
+function say(message = signInMessage) {
+  signInMessage = message;
+  $('#sign-in-error').textContent = message();
+}
+
+/** @param {Message} [message] */
+function showSignIn(message = () => '') {
   signInSection.hidden = false;
   overview.hidden = siteSection.hidden = true;
   $('#sign-out').hidden = true;
-  $('#sign-in-error').textContent = message;
+  say(message);
   /** @type {HTMLInputElement} */ ($('#token')).focus();
 }
 
-/** @param {string} [message] */
+/** @param {Message} [message] */
 function signOut(message) {
   sessionStorage.removeItem(TOKEN_KEY);
   feed.stop();
@@ -105,13 +116,15 @@ function route() {
 
 /**
  * @param {unknown} error
- * @param {string} refused what to say when the server refused the token
+ * @param {string} refused the label of what to say when the server refused the token
+ * @returns {Message}
  */
 function failure(error, refused) {
-  if (!(error instanceof ApiError)) return /** @type {Error} */ (error).message;
-  if (error.status === 401) return refused;
-  if (error.status === 404 && error.code === 'not_found') return t('ops.adminOff');
-  return error.message;
+  const { message } = /** @type {Error} */ (error);
+  if (!(error instanceof ApiError)) return () => message;
+  if (error.status === 401) return () => t(refused);
+  if (error.status === 404 && error.code === 'not_found') return () => t('ops.adminOff');
+  return () => message;
 }
 
 /** @param {string} token */
@@ -134,12 +147,12 @@ $('#sign-in-form').addEventListener('submit', async (event) => {
     sessionStorage.setItem(TOKEN_KEY, token);
     input.value = '';
   } catch (error) {
-    $('#sign-in-error').textContent = failure(error, t('ops.wrongToken'));
+    say(failure(error, 'ops.wrongToken'));
   }
 });
 
 $('#sign-out').addEventListener('click', () => signOut());
-siteSection.addEventListener('unauthorized', () => signOut(t('ops.refused')));
+siteSection.addEventListener('unauthorized', () => signOut(() => t('ops.refused')));
 window.addEventListener('hashchange', route);
 
 $('#filter').addEventListener('input', (event) => {
@@ -151,6 +164,7 @@ for (const radio of document.querySelectorAll('input[name="figure"]')) {
 }
 
 onLanguageChange(() => {
+  say();
   table.setFigure(table.figure);
   countSites();
   describe();
@@ -160,7 +174,7 @@ setLanguage(preferredLanguage());
 
 const saved = sessionStorage.getItem(TOKEN_KEY);
 if (saved) {
-  start(saved).catch((error) => signOut(failure(error, t('ops.refusedSaved'))));
+  start(saved).catch((error) => signOut(failure(error, 'ops.refusedSaved')));
 } else {
   showSignIn();
 }

@@ -160,6 +160,9 @@ describe('browser: the ops dashboard', () => {
     await page.fill('#token', 'not-the-token-at-all');
     await page.click('#sign-in-form button[type="submit"]');
     await waitFor('refusal message', () => page.locator('#sign-in-error').textContent(), (text) => text === 'Đó không phải mã quản trị.');
+    await page.click('#lang-switch button[data-lang="en"]');
+    assert.equal(await page.locator('#sign-in-error').textContent(), 'That is not the admin token.', 'a message shown follows the language too');
+    await page.click('#lang-switch button[data-lang="vi"]');
     await page.fill('#token', TOKEN);
     await page.click('#sign-in-form button[type="submit"]');
     await page.locator('tr[data-site="hoa-binh"]').waitFor();
