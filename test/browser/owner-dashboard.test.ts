@@ -116,6 +116,7 @@ describe('browser: the owner dashboard', function () {
     const reads = traffic.requests.filter(({ url }) => url.includes('/api/v1/sites/long-huu/'));
     assert.ok(reads.length >= 6 && reads.every(({ headers }) => headers.authorization === `Bearer ${key}`), `${reads.length} reads, each with the key`);
     assert.ok(traffic.sockets.length > 0, 'live over a WebSocket');
+    assert.deepEqual([...traffic.requests.map(({ url }) => url), ...traffic.sockets].filter((url) => !url.startsWith(s.url) && !url.startsWith(s.url.replace(/^http/, 'ws')) && !url.startsWith('data:')), [], 'nothing from anywhere else');
 
     // English on request: every label changes, numbers and dates follow.
     const { unchanged, shown } = await switchLanguage(page, 'en');
