@@ -6,6 +6,7 @@
 import { connect } from './connection.js';
 import { figuresOf, type Figures } from './figures.js';
 import { guard } from './guard.js';
+import { titleLink } from './link.js';
 import type { Shared } from './shared.js';
 import { mountSlot } from './slots.js';
 import type { View } from './view.js';
@@ -21,6 +22,12 @@ guard((state: Shared | undefined) => {
   const here = (): string => state.p;
   let views: View[] = [];
   let last: Figures | undefined;
+  // `data-link` on the snippet's own tag: the tracker's src starts with the server's address.
+  let tag: Element | undefined;
+  document.querySelectorAll('script[data-link]').forEach((script) => {
+    if ((script as HTMLScriptElement).src.indexOf(state.o + 'footfall.js') == 0) tag = tag || script;
+  });
+  const link = tag && titleLink(tag.getAttribute('data-link'), state.o, state.s, location.href);
 
   /** Mounts what is new in the page (a single-page app renders as it navigates). */
   const scan = (): void => {
@@ -29,7 +36,7 @@ guard((state: Shared | undefined) => {
       guard((el: HTMLElement) => {
         if (mounted.has(el)) return;
         mounted.add(el);
-        const view = el.hasAttribute('data-footfall-widget') ? mountWidget(el) : mountSlot(el, here);
+        const view = el.hasAttribute('data-footfall-widget') ? mountWidget(el, link) : mountSlot(el, here);
         if (!view) return;
         views.push(view);
         if (!last) return;

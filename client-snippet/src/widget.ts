@@ -16,9 +16,10 @@ import type { View } from './view.js';
  * Static markup only: row names come from ROWS, every label and figure is set later with
  * textContent. `--rows` sizes the box (widget.css); `!important` on :host beats the page.
  */
-function skeleton(rows: readonly Row[]): string {
+function skeleton(rows: readonly Row[], linked: boolean): string {
   const cells = rows.map((row) => `<div class="r ${row}"><dt></dt><dd>${PLACEHOLDER}</dd></div>`).join('');
-  return `<style>${css}:host{--rows:${rows.length}!important}</style><div class=box part=box><div class=t></div><dl>${cells}</dl><div class=sr aria-live=polite></div></div>`;
+  const title = linked ? 'a' : 'div';
+  return `<style>${css}:host{--rows:${rows.length}!important}</style><div class=box part=box><${title} class=t></${title}><dl>${cells}</dl><div class=sr aria-live=polite></div></div>`;
 }
 
 /**
@@ -37,20 +38,26 @@ function followTheme(box: HTMLElement, theme: string | null): void {
 /**
  * Renders the widget into `host` (`[data-footfall-widget]`). Reads `data-lang`, `data-rows`
  * (see `pickRows`), `data-metric` ("views", the default, or "visitors") and `data-theme`
- * ("light", "dark", "auto").
+ * ("light", "dark", "auto"). With `link` (see `titleLink`) the title is a link there, opened
+ * in the same tab.
  */
-export function mountWidget(host: HTMLElement): View {
+export function mountWidget(host: HTMLElement, link?: string): View {
   const lang = languageOf(host);
   const { title, rows: label } = LABELS[lang];
   const format = numberFormat(lang);
   const kind = host.getAttribute('data-metric') == 'visitors' ? 'visitors' : 'views';
   const rows = pickRows(host.getAttribute('data-rows'));
   const root = host.shadowRoot || host.attachShadow({ mode: 'open' });
-  root.innerHTML = skeleton(rows);
+  root.innerHTML = skeleton(rows, !!link);
   const box = root.lastElementChild as HTMLElement;
   box.lang = lang;
   followTheme(box, host.getAttribute('data-theme'));
-  (box.querySelector('.t') as HTMLElement).textContent = title;
+  const heading = box.querySelector('.t') as HTMLElement;
+  heading.textContent = title;
+  if (link) {
+    heading.setAttribute('href', link);
+    heading.setAttribute('rel', 'noopener');
+  }
   box.querySelectorAll('dt').forEach((dt, i) => (dt.textContent = label[rows[i]!]));
   const cells = box.querySelectorAll<HTMLElement>('dd');
   const say = announcer(box.querySelector('.sr') as HTMLElement);

@@ -2,67 +2,75 @@
 /**
  * The ops dashboard: sign in with the admin token (kept in sessionStorage only: this tab,
  * until it closes — never localStorage or cookies), then follow every site live through the
- * Socket.IO namespace `/ops`, and open a site for its charts.
+ * Socket.IO namespace `/ops`, and open a site for its charts, sources and refused hits.
  */
-import { ApiError, createApi } from './api.js';
-import { SiteView } from './site-view.js';
+import { ApiError, createApi } from '../shared/api.js';
+import { formatCount, formatWeekday } from '../shared/format.js';
+import { mountLanguageSwitch, onLanguageChange, preferredLanguage, setLanguage, t } from '../shared/i18n.js';
+import { LiveFeed } from '../shared/live.js';
+import { SiteView } from '../shared/site-view.js';
 import { SitesTable } from './sites-table.js';
 
-/* global io */
-
 const TOKEN_KEY = 'footfall.ops.token';
-/** Past this many seconds without a payload the status says the figures are stale. */
-const STALE_AFTER_S = 5;
 
 /** @param {string} selector */
 const $ = (selector) => /** @type {HTMLElement} */ (document.querySelector(selector));
 
-const status = $('#live-status');
 const signInSection = $('#sign-in');
 const overview = $('#overview');
 const siteSection = $('#site-view');
 const table = new SitesTable(/** @type {HTMLTableElement} */ ($('#sites')));
 
-/** @type {any} */
-let socket;
 /** @type {ReturnType<typeof createApi> | undefined} */
 let api;
-const siteView = new SiteView(siteSection, {
-  get: (path) => (api ? api.get(path) : Promise.reject(new Error('Not signed in.'))),
+const siteView = new SiteView($('#site-body'), {
+  get: (path) => (api ? api.get(path) : Promise.reject(new Error(t('ops.notSignedIn')))),
 });
 /** @type {Map<string, any>} */
 let settings = new Map();
-let lastPayloadAt = 0;
-/** @type {ReturnType<typeof setInterval> | undefined} */
-let clock;
+const feed = new LiveFeed($('#live-status'), {
+  rows(rows, at) {
+    if (api && rows.some((row) => !settings.has(row.counts.site))) void loadSettings(api).catch(() => undefined);
+    table.update(rows, at);
+    $('#no-sites').hidden = rows.length > 0;
+    countSites();
+    siteView.live(rows.find((row) => row.counts.site === siteView.site));
+  },
+  refused: (code) => signOut(code === 'unauthorized' ? () => t('ops.refused') : () => code),
+});
 
-/**
- * @param {'idle' | 'live' | 'stale' | 'down'} state
- * @param {string} text
- */
-function setStatus(state, text) {
-  status.dataset.state = state;
-  if (status.textContent !== text) status.textContent = text;
+function countSites() {
+  const total = table.entries.size;
+  const text = t(total === 1 ? 'ops.countOne' : 'ops.count', { shown: table.shown, total });
+  if ($('#site-count').textContent !== text) $('#site-count').textContent = text;
 }
 
-/** @param {string} [message] */
-function showSignIn(message = '') {
+/** @typedef {() => string} Message a text, written again in the language in force */
+
+/** Why the operator is asked to sign in (again), if anything went wrong. */
+let signInMessage = /** @type {Message} */ (() => '');
+
+/** @param {Message} [message] */
+function say(message = signInMessage) {
+  signInMessage = message;
+  $('#sign-in-error').textContent = message();
+}
+
+/** @param {Message} [message] */
+function showSignIn(message = () => '') {
   signInSection.hidden = false;
   overview.hidden = siteSection.hidden = true;
   $('#sign-out').hidden = true;
-  $('#sign-in-error').textContent = message;
-  setStatus('idle', '');
+  say(message);
   /** @type {HTMLInputElement} */ ($('#token')).focus();
 }
 
-/** @param {string} [message] */
+/** @param {Message} [message] */
 function signOut(message) {
   sessionStorage.removeItem(TOKEN_KEY);
-  socket?.disconnect();
-  socket = undefined;
+  feed.stop();
   api = undefined;
   siteView.close();
-  clearInterval(clock);
   showSignIn(message);
 }
 
@@ -70,7 +78,22 @@ function signOut(message) {
 async function loadSettings(signedIn) {
   const sites = await signedIn.get('/sites');
   settings = new Map(sites.map((/** @type {any} */ site) => [site.id, site]));
-  if (siteView.site !== undefined) siteView.describe(settings.get(siteView.site));
+  describe();
+}
+
+/** The open site's settings line: origins, time zone, first day of the week, baseline. */
+function describe() {
+  const line = $('#site-settings');
+  const site = siteView.site === undefined ? undefined : settings.get(siteView.site);
+  if (!site) {
+    line.textContent = '';
+    return;
+  }
+  const origins = site.origins.length > 0 ? site.origins.join(', ') : t('ops.noOrigins');
+  const baseline = site.baseline.views || site.baseline.visitors
+    ? t('ops.baseline', { views: formatCount(site.baseline.views), visitors: formatCount(site.baseline.visitors) })
+    : '';
+  line.textContent = t('ops.settings', { origins, zone: site.timezone, day: formatWeekday(site.weekStart) }) + baseline;
 }
 
 function route() {
@@ -85,39 +108,33 @@ function route() {
     return;
   }
   document.title = `${site} · footfall · ops`;
-  siteView.open(site, settings.get(site));
+  $('#site-title').textContent = site;
+  siteView.open(site);
+  describe();
   siteView.live(table.last.find((row) => row.counts.site === site));
+}
+
+/**
+ * @param {unknown} error
+ * @param {string} refused the label of what to say when the server refused the token
+ * @returns {Message}
+ */
+function failure(error, refused) {
+  const { message } = /** @type {Error} */ (error);
+  if (!(error instanceof ApiError)) return () => message;
+  if (error.status === 401) return () => t(refused);
+  if (error.status === 404 && error.code === 'not_found') return () => t('ops.adminOff');
+  return () => message;
 }
 
 /** @param {string} token */
 async function start(token) {
-  const candidate = createApi(token);
+  const candidate = createApi('/api/v1/admin', token);
   await loadSettings(candidate);
   api = candidate;
   signInSection.hidden = true;
   $('#sign-out').hidden = false;
-  setStatus('stale', 'Connecting…');
-  socket = io('/ops', { auth: { token }, transports: ['websocket', 'polling'] });
-  socket.on('sites', (/** @type {any[]} */ rows) => {
-    lastPayloadAt = Date.now();
-    if (api && rows.some((row) => !settings.has(row.counts.site))) void loadSettings(api).catch(() => undefined);
-    table.update(rows, lastPayloadAt);
-    $('#no-sites').hidden = rows.length > 0;
-    const count = `${table.shown} of ${rows.length} site${rows.length === 1 ? '' : 's'}`;
-    if ($('#site-count').textContent !== count) $('#site-count').textContent = count;
-    siteView.live(rows.find((row) => row.counts.site === siteView.site));
-    setStatus('live', `Live · ${new Date(lastPayloadAt).toLocaleTimeString()}`);
-  });
-  socket.on('connect_error', (/** @type {Error} */ error) => {
-    if (error.message === 'unauthorized') signOut('The server refused the token. Sign in again.');
-    else setStatus('down', 'Not connected · retrying…');
-  });
-  socket.on('disconnect', () => setStatus('down', 'Disconnected · retrying…'));
-  clearInterval(clock);
-  clock = setInterval(() => {
-    const age = Math.round((Date.now() - lastPayloadAt) / 1000);
-    if (lastPayloadAt > 0 && age >= STALE_AFTER_S && socket?.connected) setStatus('stale', `Stale · last update ${age} s ago`);
-  }, 1000);
+  feed.start({ token });
   route();
 }
 
@@ -130,26 +147,34 @@ $('#sign-in-form').addEventListener('submit', async (event) => {
     sessionStorage.setItem(TOKEN_KEY, token);
     input.value = '';
   } catch (error) {
-    $('#sign-in-error').textContent =
-      error instanceof ApiError && error.status === 401 ? 'That is not the admin token.' : /** @type {Error} */ (error).message;
+    say(failure(error, 'ops.wrongToken'));
   }
 });
 
 $('#sign-out').addEventListener('click', () => signOut());
-siteSection.addEventListener('unauthorized', () => signOut('The server refused the token. Sign in again.'));
+siteSection.addEventListener('unauthorized', () => signOut(() => t('ops.refused')));
 window.addEventListener('hashchange', route);
 
 $('#filter').addEventListener('input', (event) => {
   table.setFilter(/** @type {HTMLInputElement} */ (event.target).value);
-  $('#site-count').textContent = `${table.shown} of ${table.entries.size} sites`;
+  countSites();
 });
 for (const radio of document.querySelectorAll('input[name="figure"]')) {
   radio.addEventListener('change', (event) => table.setFigure(/** @type {any} */ (event.target).value));
 }
 
+onLanguageChange(() => {
+  say();
+  table.setFigure(table.figure);
+  countSites();
+  describe();
+});
+mountLanguageSwitch($('#lang-switch'));
+setLanguage(preferredLanguage());
+
 const saved = sessionStorage.getItem(TOKEN_KEY);
 if (saved) {
-  start(saved).catch((error) => signOut(error instanceof ApiError && error.status === 401 ? 'The server refused the saved token. Sign in again.' : error.message));
+  start(saved).catch((error) => signOut(failure(error, 'ops.refusedSaved')));
 } else {
   showSignIn();
 }

@@ -63,6 +63,8 @@ export interface HitOptions {
   contentType?: string;
   ip?: string;
   headers?: Record<string, string>;
+  /** The page's referrer as the snippet sends it (default Google); null for none. */
+  referrer?: string | null;
 }
 
 /** Sends `POST /api/v1/hit` as a browser on SITE_ORIGIN would, unless told otherwise. */
@@ -74,6 +76,6 @@ export function postHit(server: { url: string }, site: string, options: HitOptio
   return fetch(`${server.url}/api/v1/hit`, {
     method: 'POST',
     headers,
-    body: JSON.stringify({ site, url: options.url ?? `${SITE_ORIGIN}/tin-tuc/le-hoi?utm=x#top`, referrer: 'https://www.google.com/' }),
+    body: JSON.stringify({ site, url: options.url ?? `${SITE_ORIGIN}/tin-tuc/le-hoi?utm=x#top`, referrer: options.referrer === undefined ? 'https://www.google.com/' : options.referrer }),
   });
 }
