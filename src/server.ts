@@ -15,6 +15,7 @@ import { createCounter } from './counting/create-counter.js';
 import { createCountryLookup } from './counting/sources/country.js';
 import { SourceClassifier } from './counting/sources/source-classifier.js';
 import { createApp } from './http/app.js';
+import type { RouteEntry } from './http/route-list.js';
 import type { Readiness } from './http/health-routes.js';
 import { attachLive, type Live } from './live/live-server.js';
 import type { Logger } from './log.js';
@@ -38,6 +39,8 @@ export interface RunningServer {
   readonly counter: Counter;
   readonly live: Live;
   readonly metrics: Metrics;
+  /** Every method and path the HTTP API answers (the API document is checked against it). */
+  readonly routes: readonly RouteEntry[];
   /** Graceful stop: refuse new work, flush every accepted hit, close sockets and the store. */
   close(): Promise<void>;
 }
@@ -69,7 +72,8 @@ export async function startServer(config: Readonly<Config>, log: Logger): Promis
   const cache = new CountsCache(counter, config.pushIntervalMs);
   const clientAddress = clientAddressResolver(config.trustProxy);
   const admissions = new Admissions({ counter, clientAddress, respectDnt: config.respectDnt });
-  const http = createServer(createApp({ config, counter, admissions, cache, ops, access, metrics, log, readiness }));
+  const app = createApp({ config, counter, admissions, cache, ops, access, metrics, log, readiness });
+  const http = createServer(app.listener);
   http.keepAliveTimeout = 65_000;
   const live = await attachLive(http, { counter, admissions, access, cache, metrics, log: log.child({ module: 'live' }), config, clientAddress });
 
@@ -109,6 +113,7 @@ export async function startServer(config: Readonly<Config>, log: Logger): Promis
     counter,
     live,
     metrics,
+    routes: app.routes,
     close: () => (closing ??= close()),
   };
 }
