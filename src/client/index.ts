@@ -40,10 +40,10 @@ export class FootfallApiError extends Error {
   }
 }
 
-/** A live connection the server refused: `code` is the `connect_error` message. */
+/** A live connection that failed: `code` is the server's refusal (the `connect_error` message), undefined when no server answered. */
 export class FootfallLiveError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: string | undefined,
     message: string,
   ) {
     super(message);
@@ -183,13 +183,15 @@ function errorOf(status: number, text: string): FootfallApiError {
   return new FootfallApiError(status, undefined, `HTTP ${status}: ${text.slice(0, 200)}`);
 }
 
+/** A `connect_error` as a FootfallLiveError: a refusal of the server has data; anything else (no server there) is the transport's. */
+export function liveErrorOf(error: Error & { data?: { code?: string; message?: string } }): FootfallLiveError {
+  return new FootfallLiveError(error.data?.code, error.data?.message ?? error.message);
+}
+
 function subscription(socket: Socket): Subscription {
   const ready = new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
-    socket.once('connect_error', (error: Error & { data?: { code?: string; message?: string } }) => {
-      // A refusal of the server has data; anything else (no server there) is the transport's.
-      reject(new FootfallLiveError(error.data?.code ?? error.message, error.data?.message ?? error.message));
-    });
+    socket.once('connect_error', (error: Error) => reject(liveErrorOf(error)));
   });
   // The caller may only look at `ready` later: an early refusal is not an unhandled rejection.
   ready.catch(() => undefined);
