@@ -16,6 +16,7 @@ import { createCountryLookup } from './counting/sources/country.js';
 import { SourceClassifier } from './counting/sources/source-classifier.js';
 import { createApp } from './http/app.js';
 import { applyHttpLimits, HTTP_SERVER_OPTIONS } from './http/http-limits.js';
+import type { RouteEntry } from './http/route-list.js';
 import type { Readiness } from './http/health-routes.js';
 import { attachLive, type Live } from './live/live-server.js';
 import type { Logger } from './log.js';
@@ -39,6 +40,8 @@ export interface RunningServer {
   readonly counter: Counter;
   readonly live: Live;
   readonly metrics: Metrics;
+  /** Every method and path the HTTP API answers (the API document is checked against it). */
+  readonly routes: readonly RouteEntry[];
   /** Graceful stop: refuse new work, flush every accepted hit, close sockets and the store. */
   close(): Promise<void>;
 }
@@ -82,7 +85,8 @@ export async function startServer(config: Readonly<Config>, log: Logger): Promis
   const cache = new CountsCache(counter, config.pushIntervalMs);
   const clientAddress = clientAddressResolver(config.trustProxy);
   const admissions = new Admissions({ counter, clientAddress, respectDnt: config.respectDnt });
-  const http = createServer(HTTP_SERVER_OPTIONS, createApp({ config, counter, admissions, cache, ops, access, metrics, log, readiness }));
+  const app = createApp({ config, counter, admissions, cache, ops, access, metrics, log, readiness });
+  const http = createServer(HTTP_SERVER_OPTIONS, app.listener);
   applyHttpLimits(http, config.maxConnections);
   const live = await attachLive(http, { counter, admissions, access, cache, metrics, log: log.child({ module: 'live' }), config, clientAddress });
 
@@ -122,6 +126,7 @@ export async function startServer(config: Readonly<Config>, log: Logger): Promis
     counter,
     live,
     metrics,
+    routes: app.routes,
     close: () => (closing ??= close()),
   };
 }

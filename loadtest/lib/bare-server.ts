@@ -8,7 +8,7 @@
 import { createServer } from 'node:http';
 
 const COUNTED = '{"counted":true}';
-/** The shape and size of a real counts payload (SPEC "Counts payload"). */
+/** The shape and size of a real counts payload (docs/api.md, "What the figures mean"). */
 const COUNTS = JSON.stringify({
   site: 'bench',
   at: '2026-11-27T15:20:00.000Z',

@@ -171,13 +171,21 @@ ${STORE}
 ${EXIT_CODES}`,
 
   status: `Usage: footfall status [--visitors] [--interval MS] [--once]
+       footfall status --server URL [--site ID]... [--visitors] [--once]
 
 Shows live counts of every site — online, today, this week, all-time, last hit — read from
 the store directly, refreshed every second until Ctrl-C (which exits 0).
 
+With --server, follows a running server's live /ops feed instead (no store needed): every
+site with FOOTFALL_ADMIN_TOKEN set, a site owner's sites with FOOTFALL_KEY set (both read from
+the environment, never the command line), or one public site named by --site.
+
 Options:
   --visitors      show visitors instead of views
-  --interval MS   refresh interval in milliseconds (default 1000)
+  --interval MS   refresh interval in milliseconds (default 1000; the store only)
   --once          print the table once and exit
+  --server URL    the footfall server to follow, e.g. https://stats.example.com
+  --site ID       with --server: show only this site (repeatable); without a token or key,
+                  the public site to follow
 ${STORE}`,
 };

@@ -16,7 +16,7 @@ export const WEEK_RETENTION_MS = 8 * DAY_MS;
  * instead of adding to all-time figures. One small row per day.
  */
 export const FOREVER = Date.UTC(9999, 11, 31);
-/** Salts die two days after their period ends, as documented: no id outlives that. */
+/** Salts die two days after their period ends (docs/api.md, "What the figures mean"): no id outlives that. */
 export const SALT_RETENTION_MS = 2 * DAY_MS;
 
 export interface SaltRef {

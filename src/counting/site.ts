@@ -33,14 +33,12 @@ export const DEFAULT_PATH_LIMIT = { day: 2_000, total: 10_000 } as const;
 
 const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
-const origin = z.string().transform((value, ctx) => {
-  const normalised = normaliseOrigin(value);
-  if (normalised === undefined) {
-    ctx.addIssue({ code: 'custom', message: `"${value}" is not an origin like https://example.com` });
-    return z.NEVER;
-  }
-  return normalised;
-});
+// A check and an overwrite rather than a transform: the value stays a string, so the settings
+// can be described as JSON Schema (docs/openapi.json) on the way in and out alike.
+const origin = z
+  .string()
+  .refine((value) => normaliseOrigin(value) !== undefined, { error: (issue) => `"${String(issue.input)}" is not an origin like https://example.com` })
+  .overwrite((value) => normaliseOrigin(value) ?? value);
 
 const timezone = z
   .string()

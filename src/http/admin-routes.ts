@@ -27,6 +27,12 @@ export interface AdminDependencies {
   access: Access;
 }
 
+/** `GET /audit?limit=`: the newest entries, as many as the trail keeps at most. */
+export const auditQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(10_000).default(100) });
+
+/** The bodies these routes take as JSON; larger ones are refused `body_too_large`. */
+export const ADMIN_JSON_LIMIT = '64kb';
+
 /** The admin routes, mounted at `/api/v1/admin`. */
 export function adminRoutes(deps: AdminDependencies): Router {
   const router = express.Router();
@@ -45,7 +51,7 @@ export function adminRoutes(deps: AdminDependencies): Router {
     res.json(counter.listSites());
   });
 
-  router.put('/sites/:site', express.json({ limit: '64kb' }), async (req, res) => {
+  router.put('/sites/:site', express.json({ limit: ADMIN_JSON_LIMIT }), async (req, res) => {
     const id = siteIdSchema.safeParse(req.params.site);
     if (!id.success) throw new FootfallError('invalid_settings', `site: ${describeIssues(id.error)}.`);
     // `curl -d` without a JSON type would otherwise save the defaults and answer success.
@@ -61,7 +67,7 @@ export function adminRoutes(deps: AdminDependencies): Router {
 
   router.use('/sites/:site', siteRoutes({ counter, historyImport: deps.historyImport, pageBaselines: deps.pageBaselines, grant: async () => ({ by: 'admin' }) }));
 
-  router.post('/keys', express.json({ limit: '64kb' }), async (req, res) => {
+  router.post('/keys', express.json({ limit: ADMIN_JSON_LIMIT }), async (req, res) => {
     if (req.body === undefined && hasBody(req)) throw new FootfallError('unsupported_media_type', 'Send the key as application/json: {"sites": [...], "scope": "read"}.');
     res.status(201).json(await deps.keys.create(req.body, actor(req)));
   });
@@ -76,7 +82,7 @@ export function adminRoutes(deps: AdminDependencies): Router {
   });
 
   router.get('/audit', async (req, res) => {
-    const { limit } = query(z.object({ limit: z.coerce.number().int().min(1).max(10_000).default(100) }), req.query);
+    const { limit } = query(auditQuerySchema, req.query);
     res.json(await deps.audit.read(limit));
   });
 

@@ -19,10 +19,13 @@ import type { SiteAdmin } from '../ops/site-admin.js';
 import { adminRoutes } from './admin-routes.js';
 import { errorMiddleware, notFound } from './error-middleware.js';
 import { createFastRoutes } from './fast-routes.js';
+import { FAST_ROUTES } from './fast-routes.js';
 import { healthRoutes, type Readiness } from './health-routes.js';
-import { siteRoutes } from './site-routes.js';
 import { Ingest } from './ingest.js';
+import { openApiRoutes } from './openapi.js';
 import { Reads } from './reads.js';
+import { routesOf, type ListsRoutes, type RouteEntry } from './route-list.js';
+import { siteRoutes } from './site-routes.js';
 import { staticRoutes } from './static-routes.js';
 
 export interface AppDependencies {
@@ -38,7 +41,13 @@ export interface AppDependencies {
   readiness: Readiness;
 }
 
-export function createApp(deps: AppDependencies): RequestListener {
+export interface App {
+  listener: RequestListener;
+  /** Every method and path answered, the hot routes first (checked against docs/openapi.json). */
+  routes: RouteEntry[];
+}
+
+export function createApp(deps: AppDependencies): App {
   const { config, counter, log } = deps;
   const ingest = new Ingest({ counter, admissions: deps.admissions, metrics: deps.metrics, log: log.child({ module: 'ingest' }) });
   const fast = createFastRoutes(ingest, new Reads(counter, deps.cache, log.child({ module: 'reads' })));
@@ -47,6 +56,7 @@ export function createApp(deps: AppDependencies): RequestListener {
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.use(healthRoutes({ counter, metrics: deps.metrics, readiness: deps.readiness, access: deps.access }));
+  app.use(openApiRoutes());
   app.use('/api/v1/admin', adminRoutes({ counter, ...deps.ops, access: deps.access }));
   app.use(
     '/api/v1/sites/:site',
@@ -61,7 +71,11 @@ export function createApp(deps: AppDependencies): RequestListener {
   app.use(notFound);
   app.use(errorMiddleware(log.child({ module: 'http' })));
 
-  return (req, res) => {
-    if (!fast(req, res)) app(req, res);
+  const fastRoutes = Object.entries(FAST_ROUTES).flatMap(([path, methods]) => Object.keys(methods).map((method) => ({ method, path })));
+  return {
+    listener: (req, res) => {
+      if (!fast(req, res)) app(req, res);
+    },
+    routes: [...fastRoutes, ...routesOf(app.router as unknown as ListsRoutes)],
   };
 }

@@ -9,6 +9,23 @@ import type { Reads } from './reads.js';
 
 export type FastRoutes = (req: IncomingMessage, res: ServerResponse) => boolean;
 
+type Handler = 'hit' | 'ping' | 'preflight' | 'pixel' | 'counts' | 'badge';
+
+/**
+ * What is answered here, by path (as the API document writes it) and method. The dispatcher
+ * below looks requests up in this table, so the list the API document is checked against
+ * (test/http/openapi.test.ts) is the one that answers; HEAD is answered like GET.
+ */
+export const FAST_ROUTES = {
+  '/api/v1/hit': { POST: 'hit', OPTIONS: 'preflight' },
+  '/api/v1/ping': { POST: 'ping', OPTIONS: 'preflight' },
+  '/api/v1/hit.gif': { GET: 'pixel', HEAD: 'pixel' },
+  '/api/v1/sites/{site}/counts': { GET: 'counts', HEAD: 'counts' },
+  '/api/v1/sites/{site}/badge.svg': { GET: 'badge', HEAD: 'badge' },
+} as const satisfies Record<string, Partial<Record<string, Handler>>>;
+
+type Routes = Record<string, Partial<Record<string, Handler>> | undefined>;
+
 const SITE_ROUTE = /^\/api\/v1\/sites\/([^/]+)\/(counts|badge\.svg)$/;
 
 export function createFastRoutes(ingest: Ingest, reads: Reads): FastRoutes {
@@ -18,28 +35,33 @@ export function createFastRoutes(ingest: Ingest, reads: Reads): FastRoutes {
     const mark = url.indexOf('?');
     const pathname = mark < 0 ? url : url.slice(0, mark);
     const rawQuery = mark < 0 ? undefined : url.slice(mark + 1);
-    const method = req.method;
-    switch (pathname) {
-      case '/api/v1/hit':
-        if (method === 'POST') void ingest.hit(req, res);
-        else if (method === 'OPTIONS') ingest.preflight(req, res);
-        else return false;
-        return true;
-      case '/api/v1/ping':
-        if (method === 'POST') void ingest.ping(req, res);
-        else if (method === 'OPTIONS') ingest.preflight(req, res);
-        else return false;
-        return true;
-      case '/api/v1/hit.gif':
-        if (method !== 'GET' && method !== 'HEAD') return false;
+    const method = req.method ?? 'GET';
+    // Exact paths first: a hit never pays for the site pattern.
+    let route = (FAST_ROUTES as Routes)[pathname];
+    const site = route ? null : SITE_ROUTE.exec(pathname);
+    if (site) route = (FAST_ROUTES as Routes)[`/api/v1/sites/{site}/${site[2]}`];
+    switch (route?.[method]) {
+      case 'hit':
+        void ingest.hit(req, res);
+        break;
+      case 'ping':
+        void ingest.ping(req, res);
+        break;
+      case 'preflight':
+        ingest.preflight(req, res);
+        break;
+      case 'pixel':
         void ingest.pixel(req, res, new URLSearchParams(rawQuery));
-        return true;
+        break;
+      case 'counts':
+        reads.counts(res, decodeURIComponentSafe(site?.[1] ?? ''), rawQuery);
+        break;
+      case 'badge':
+        reads.badge(res, decodeURIComponentSafe(site?.[1] ?? ''), rawQuery);
+        break;
+      default:
+        return false;
     }
-    const match = method === 'GET' || method === 'HEAD' ? SITE_ROUTE.exec(pathname) : null;
-    if (!match) return false;
-    const site = decodeURIComponentSafe(match[1] ?? '');
-    if (match[2] === 'counts') reads.counts(res, site, rawQuery);
-    else reads.badge(res, site, rawQuery);
     return true;
   };
 }

@@ -5,7 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import { FootfallError } from '../errors.js';
 
-/** The documented limit of hit and ping bodies (4 KiB). */
+/** The limit of hit and ping bodies (4 KiB; docs/api.md, "POST /api/v1/hit"). */
 export const BODY_LIMIT = 4096;
 
 /** `application/json` or `text/plain` (what `navigator.sendBeacon` sends for a string). */

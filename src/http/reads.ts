@@ -4,18 +4,38 @@
  * without waiting on anything: reads are the most frequent request after hits.
  */
 import type { ServerResponse } from 'node:http';
+import { z } from 'zod';
 import type { Counter } from '../counting/counter.js';
 import type { CachedCounts, CountsCache, PageAsk } from '../counting/counts-cache.js';
-import { METRICS, isMetric, metricValue } from '../counting/counts-payload.js';
+import { METRICS, metricValue } from '../counting/counts-payload.js';
 import { MAX_ASKED_PATHS, MAX_URL_LENGTH, readPath } from '../counting/page-path.js';
 import type { Site } from '../counting/site.js';
 import { FootfallError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { defaultBadgeLabel, renderBadge } from './badge.js';
+import { query } from './request-input.js';
 import { asFootfallError, sendError } from './respond.js';
 
 const PUBLIC_HEADERS = { 'Cache-Control': 'public, max-age=1', 'Access-Control-Allow-Origin': '*' };
 const MAX_LABEL_LENGTH = 60;
+
+/**
+ * `…/counts?path=&path=`: the pages asked about. Reads are the hottest route after hits, so
+ * `Reads.ask` checks the query by hand; this schema is the definition it keeps to — the API
+ * document is made from it, and test/http/openapi.test.ts holds the two to the same answers.
+ */
+export const countsQuerySchema = z.object({
+  path: z
+    .array(z.string().regex(/^\//, { message: 'must start with /' }).max(MAX_URL_LENGTH))
+    .max(MAX_ASKED_PATHS)
+    .optional(),
+});
+
+/** `…/badge.svg?metric=&label=`, checked with this schema. */
+export const badgeQuerySchema = z.object({
+  metric: z.enum(METRICS, { message: `must be one of ${METRICS.join(', ')}` }).default('total.views'),
+  label: z.string().max(MAX_LABEL_LENGTH, { message: `must be at most ${MAX_LABEL_LENGTH} characters` }).optional(),
+});
 
 function sendCounts(res: ServerResponse, cached: CachedCounts): void {
   res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': cached.body.length, ...PUBLIC_HEADERS });
@@ -45,11 +65,10 @@ export class Reads {
   badge(res: ServerResponse, siteId: string, rawQuery: string | undefined): void {
     try {
       const site = this.counter.requireSite(siteId);
-      const query = new URLSearchParams(rawQuery);
-      const metric = query.get('metric') ?? 'total.views';
-      if (!isMetric(metric)) throw new FootfallError('invalid_query', `metric must be one of ${METRICS.join(', ')}.`);
-      const label = query.get('label') || defaultBadgeLabel(metric);
-      if (label.length > MAX_LABEL_LENGTH) throw new FootfallError('invalid_query', `label must be at most ${MAX_LABEL_LENGTH} characters.`);
+      const given = new URLSearchParams(rawQuery);
+      const asked = query(badgeQuerySchema, { metric: given.get('metric') ?? undefined, label: given.get('label') ?? undefined });
+      const { metric } = asked;
+      const label = asked.label || defaultBadgeLabel(metric);
       this.cache.get(site).then(({ counts }) => {
         const svg = renderBadge(label, metricValue(counts, metric));
         res.writeHead(200, { 'Content-Type': 'image/svg+xml; charset=utf-8', 'Content-Length': Buffer.byteLength(svg), ...PUBLIC_HEADERS });

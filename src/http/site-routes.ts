@@ -29,6 +29,21 @@ const MAX_HISTORY_DAYS = 3_660;
 /** Grouped, the range may span what footfall keeps: a century. */
 const MAX_GROUPED_DAYS = 36_600;
 
+/** `limit=`: how many rows, from 1 to `most`. */
+const limitSchema = (most: number, fallback: number) => z.coerce.number().int().min(1).max(most).default(fallback);
+
+// The queries of these routes, exported so that docs/openapi.json describes what is checked here.
+export const historyQuerySchema = z.object({ from: dateSchema.optional(), to: dateSchema.optional(), group: z.enum(['day', 'month', 'year']).default('day') });
+export const pagesQuerySchema = z.object({ date: dateSchema.optional(), limit: limitSchema(1000, 20) });
+export const dayQuerySchema = z.object({ date: dateSchema.optional() });
+export const sourcesQuerySchema = z.object({
+  dim: z.enum(SOURCE_DIMENSIONS, { message: `must be one of ${SOURCE_DIMENSIONS.join(', ')}` }),
+  from: dateSchema.optional(),
+  to: dateSchema.optional(),
+  limit: limitSchema(1000, 20),
+});
+export const importQuerySchema = z.object({ dryRun: flagSchema.default(false) });
+
 export function siteRoutes(deps: SiteRoutesDependencies): Router {
   const router = express.Router({ mergeParams: true });
   const { counter } = deps;
@@ -47,10 +62,7 @@ export function siteRoutes(deps: SiteRoutesDependencies): Router {
 
   router.get('/history', async (req, res) => {
     const found = await site(req, res);
-    const { from, to, group } = query(
-      z.object({ from: dateSchema.optional(), to: dateSchema.optional(), group: z.enum(['day', 'month', 'year']).default('day') }),
-      req.query,
-    );
+    const { from, to, group } = query(historyQuerySchema, req.query);
     const end = to ?? counter.today(found);
     const start = from ?? addDays(end, -29);
     const most = group === 'day' ? MAX_HISTORY_DAYS : MAX_GROUPED_DAYS;
@@ -61,16 +73,13 @@ export function siteRoutes(deps: SiteRoutesDependencies): Router {
 
   router.get('/pages', async (req, res) => {
     const found = await site(req, res);
-    const { date, limit } = query(
-      z.object({ date: dateSchema.optional(), limit: z.coerce.number().int().min(1).max(1000).default(20) }),
-      req.query,
-    );
+    const { date, limit } = query(pagesQuerySchema, req.query);
     res.json(await counter.readTopPages(found, date ?? counter.today(found), limit));
   });
 
   router.get('/day', async (req, res) => {
     const found = await site(req, res);
-    const { date } = query(z.object({ date: dateSchema.optional() }), req.query);
+    const { date } = query(dayQuerySchema, req.query);
     const day = date ?? counter.today(found);
     const { hours, refused } = await counter.readDayDetail(found, day);
     // A public dashboard shows figures, not what was refused and why.
@@ -79,15 +88,7 @@ export function siteRoutes(deps: SiteRoutesDependencies): Router {
 
   router.get('/sources', async (req, res) => {
     const found = await site(req, res);
-    const { dim, from, to, limit } = query(
-      z.object({
-        dim: z.enum(SOURCE_DIMENSIONS, { message: `must be one of ${SOURCE_DIMENSIONS.join(', ')}` }),
-        from: dateSchema.optional(),
-        to: dateSchema.optional(),
-        limit: z.coerce.number().int().min(1).max(1000).default(20),
-      }),
-      req.query,
-    );
+    const { dim, from, to, limit } = query(sourcesQuerySchema, req.query);
     const end = to ?? counter.today(found);
     const start = from ?? end;
     if (start > end) throw new FootfallError('invalid_query', 'from must not be after to.');
@@ -101,14 +102,14 @@ export function siteRoutes(deps: SiteRoutesDependencies): Router {
 
   router.post('/history', fileBody('history', 'date,views[,visitors]'), async (req, res) => {
     const found = await site(req, res, 'import');
-    const { dryRun } = query(z.object({ dryRun: flagSchema.default(false) }), req.query);
+    const { dryRun } = query(importQuerySchema, req.query);
     const csv = typeof req.body === 'string' ? req.body : '';
     res.json(await deps.historyImport.run(found, csv, { dryRun, actor: actor(req, res) }));
   });
 
   router.put('/pages', fileBody('page file', 'path,views', { json: true }), async (req, res) => {
     const found = await site(req, res, 'import');
-    const { dryRun } = query(z.object({ dryRun: flagSchema.default(false) }), req.query);
+    const { dryRun } = query(importQuerySchema, req.query);
     const parsed = typeof req.body === 'string' ? parsePageCsv(req.body, found.pageQuery) : parsePageJson(req.body, found.pageQuery);
     res.json(await deps.pageBaselines.run(found, parsed, { dryRun, actor: actor(req, res) }));
   });

@@ -15,7 +15,7 @@ export interface LiveAuth {
 }
 
 /**
- * Live clients send nothing but the handshake: up to 50 paths, 16 KiB in all (documented). A
+ * Live clients send nothing but the handshake: up to 50 paths, 16 KiB in all (docs/api.md, "Live connections"). A
  * longer message closes the connection, so the snippet keeps its `auth` under it.
  */
 export const MAX_CLIENT_MESSAGE_BYTES = 16 * 1024;

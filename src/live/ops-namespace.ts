@@ -46,6 +46,8 @@ export function attachOpsNamespace(io: Server, options: OpsNamespaceOptions): Op
   const clients = new Set<OpsSocket>();
   let timer: NodeJS.Timeout | undefined;
   let ticking = false;
+  /** A client came whose sites the running read leaves out: read again right after it. */
+  let again = false;
   let last: Map<string, OpsSiteRow> | undefined;
 
   ops.use(async (socket, next) => {
@@ -74,20 +76,31 @@ export function attachOpsNamespace(io: Server, options: OpsNamespaceOptions): Op
   const rowsFor = (client: OpsSocket, rows: Map<string, OpsSiteRow>): OpsSiteRow[] =>
     client.data.follows === 'all' ? [...rows.values()] : client.data.follows.flatMap((id) => rows.get(id) ?? []);
 
+  /** True when `rows` hold every site `client` follows: a client never gets a table missing some. */
+  const covers = (client: OpsSocket, rows: Map<string, OpsSiteRow>): boolean =>
+    client.data.follows === 'all' ? counter.listSites().every((site) => rows.has(site.id)) : client.data.follows.every((id) => rows.has(id) || counter.site(id) === undefined);
+
   const tick = async (): Promise<void> => {
-    if (ticking) return;
+    if (ticking) {
+      again = true;
+      return;
+    }
     ticking = true;
     try {
       const sites = followed();
       const reads = await Promise.all(sites.map((site) => counter.readCounts(site)));
       reads.forEach((read, i) => options.cache?.put(sites[i]!, read, []));
       last = new Map(reads.map((read, i) => [sites[i]!.id, { counts: read.counts, lastHit: read.lastHit > 0 ? new Date(read.lastHit).toISOString() : null }]));
-      for (const client of clients) client.emit('sites', rowsFor(client, last));
+      for (const client of clients) if (covers(client, last)) client.emit('sites', rowsFor(client, last));
     } catch (error) {
       // The dashboard shows the age of its last update; a skipped tick is visible there.
       log.warn({ err: error }, 'could not read counts for the ops dashboard');
     } finally {
       ticking = false;
+      if (again) {
+        again = false;
+        void tick();
+      }
     }
   };
 
@@ -103,9 +116,11 @@ export function attachOpsNamespace(io: Server, options: OpsNamespaceOptions): Op
       timer = setInterval(() => void tick(), options.intervalMs);
       timer.unref();
       void tick();
-    } else if (last) {
+    } else if (last && covers(socket, last)) {
       socket.emit('sites', rowsFor(socket, last));
-      // A site not followed before is read at the next tick.
+    } else {
+      // Its sites were not read yet: now, rather than a push interval later.
+      void tick();
     }
     socket.on('disconnect', () => {
       clients.delete(socket);

@@ -14,6 +14,7 @@ import { createLogger } from '../../src/log.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { ManualClock, testCounter } from '../support/counting.js';
 import { stopChild } from '../support/child-processes.js';
+import { BROWSER_UA, postHit, startTestServer } from '../support/server.js';
 import { runCli, spawnCli, type CliRun } from './cli-process.js';
 
 const COMMANDS = ['serve', 'sites', 'import-history', 'export', 'import', 'status'];
@@ -250,6 +251,59 @@ describe('footfall CLI', () => {
     const badStore = await runCli(['status', '--store', 'mysql://x']);
     expectCode(badStore, 2);
     assert.match(badStore.stderr, /--store "mysql:\/\/x" is not valid/);
+  });
+
+  it('status --server: follows a running server\'s /ops feed with the token, a key or a public site', async function () {
+    this.timeout(60_000);
+    const token = 'cli-status-admin-token-0123456789';
+    const server = await startTestServer({ FOOTFALL_ADMIN_TOKEN: token });
+    try {
+      await server.addSite('long-huu', { baseline: { views: 4_288_000, visitors: 0 } });
+      await server.addSite('truong-thcs', { public: true });
+      for (let i = 0; i < 2; i++) await postHit(server, 'long-huu', { headers: { 'user-agent': `${BROWSER_UA} ${i}` } });
+      await server.counter.flush();
+      const created = await fetch(`${server.url}/api/v1/admin/keys`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ sites: ['long-huu'], scope: 'read' }),
+      });
+      const { key } = (await created.json()) as { key: string };
+      const args = (extra: string[] = []) => ['status', '--server', server.url, '--once', ...extra];
+      // The real command once; the other credentials in this process, where a run costs no start-up.
+      const all = await runCli(args(), { env: { FOOTFALL_ADMIN_TOKEN: token } });
+      // Imported as the CLI imports its commands (an ES module), so its CliError is theirs.
+      const { runCli: runCliHere } = await import('../../src/cli/run-cli.js');
+      const inProcess = async (extra: string[], envs: Record<string, string> = {}) => {
+        const io = { ...fakeIo(), env: envs };
+        const stderr: string[] = [];
+        io.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+        const code = await runCliHere(args(extra), io, { log: createLogger('silent'), serve: async () => 0 });
+        return { code: code ?? null, stdout: io.text(), stderr: stderr.join('') };
+      };
+      const owner = await inProcess([], { FOOTFALL_KEY: key });
+      const open = await inProcess(['--site', 'truong-thcs']);
+      const wrong = await inProcess([], { FOOTFALL_ADMIN_TOKEN: 'not-the-token-at-all' });
+      const none = await inProcess([]);
+      const mixed = await inProcess(['--interval', '200'], { FOOTFALL_ADMIN_TOKEN: token });
+      expectCode(all, 0);
+      assert.match(all.stdout, /^footfall status · http:\/\/127\.0\.0\.1:\d+ · .* UTC · views$/m);
+      // Two counted hits, still online, and the baseline: live from the server.
+      assert.match(all.stdout, /long-huu +2 +2 +2 +4,288,002 +\d+s ago/, all.stdout);
+      assert.match(all.stdout, /truong-thcs +0 +0 +0 +0 +-/);
+      assert.match(all.stdout, /^TOTAL /m);
+      expectCode(owner, 0);
+      assert.match(owner.stdout, /long-huu +2 +2 +2 +4,288,002/);
+      assert.doesNotMatch(owner.stdout, /truong-thcs/, 'a key sees its own sites only');
+      expectCode(open, 0);
+      assert.match(open.stdout, /truong-thcs +0 +0 +0 +0 +-/);
+      expectCode(wrong, 1);
+      assert.match(wrong.stderr, /refused the connection: unauthorized/);
+      expectCode(none, 2);
+      assert.match(none.stderr, /--server needs FOOTFALL_ADMIN_TOKEN or FOOTFALL_KEY/);
+      expectCode(mixed, 2);
+    } finally {
+      await server.close();
+    }
   });
 
   it('serve: runs the server until SIGTERM, then exits 0', async () => {

@@ -1,5 +1,5 @@
 /**
- * Every ingest row of the SPEC's HTTP table, against a real server: each answer, and the
+ * Every ingest answer of docs/api.md ("Counting"), against a real server: each answer, and the
  * stored figures before and after, so a refused request is seen to count nothing.
  */
 import { strict as assert } from 'node:assert';

@@ -14,7 +14,7 @@ describe('reads: counts, badge, health', () => {
   });
   after(() => server.close());
 
-  it('GET counts returns the SPEC payload with the baseline in all-time figures', async () => {
+  it('GET counts returns the counts payload of docs/api.md with the baseline in all-time figures', async () => {
     const response = await fetch(`${server.url}/api/v1/sites/${site}/counts`);
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('cache-control'), 'public, max-age=1');

@@ -1,5 +1,6 @@
 /** Live connections: real Socket.IO clients against a real server. */
 import { strict as assert } from 'node:assert';
+import { FootfallClient, FootfallLiveError, type CountsPayload, type FollowOptions } from '../../src/client/index.js';
 import { connectClient, handshakeAnswer, refusalOf, type LiveClient } from '../support/live-client.js';
 import { BROWSER_UA, postHit, SITE_ORIGIN, startTestServer, type TestServer } from '../support/server.js';
 
@@ -43,14 +44,24 @@ describe('live counts over Socket.IO', () => {
     });
   }
 
-  it('sends counts at once on connect, with page views when a path is given', async () => {
-    const plain = await client();
-    const first = await plain.waitFor(() => true, 2000);
+  it('sends counts at once on connect, with page views when a path is given (through footfall/client)', async () => {
+    const footfall = new FootfallClient(server.url);
+    const follow = (options: FollowOptions) =>
+      new Promise<CountsPayload>((resolve, reject) => {
+        const subscription = footfall.follow(site, (counts) => {
+          subscription.close();
+          resolve(counts);
+        }, { origin: SITE_ORIGIN, userAgent: BROWSER_UA, reconnection: false, ...options });
+        subscription.ready.catch(reject);
+      });
+    const first = await follow({});
     assert.equal(first.site, site);
     assert.equal(first.page, undefined);
-    const paged = await client({ path: '/tin-tuc/le-hoi?x=1' });
-    const withPage = await paged.waitFor(() => true, 2000);
+    const withPage = await follow({ path: '/tin-tuc/le-hoi?x=1' });
     assert.deepEqual(withPage.page?.path, '/tin-tuc/le-hoi');
+    const refused = footfall.follow(site, () => undefined, { origin: 'https://evil.example', reconnection: false });
+    await assert.rejects(refused.ready, (error: unknown) => error instanceof FootfallLiveError && error.code === 'origin_not_allowed' && /not one of the origins/.test(error.message));
+    refused.close();
   });
 
   it('pushes a burst of 500 hits in at most (duration / interval + 1) events and ends exact', async () => {

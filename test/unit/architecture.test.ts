@@ -11,12 +11,14 @@ import { PACKAGE_ROOT } from '../../src/paths.js';
 const SRC = path.join(PACKAGE_ROOT, 'src');
 const SNIPPET = path.join(PACKAGE_ROOT, 'client-snippet', 'src');
 
-type Layer = 'root' | 'cli' | 'http' | 'live' | 'ops' | 'counting' | 'store' | 'config' | 'metrics' | 'base';
+type Layer = 'root' | 'cli' | 'client' | 'http' | 'live' | 'ops' | 'counting' | 'store' | 'config' | 'metrics' | 'base';
 
 /** Which layers each layer may import, besides its own (docs/architecture.md keeps the same table). */
 const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
-  root: ['cli', 'http', 'live', 'ops', 'counting', 'store', 'config', 'metrics', 'base'],
-  cli: ['ops', 'counting', 'store', 'config', 'metrics', 'base'],
+  root: ['cli', 'client', 'http', 'live', 'ops', 'counting', 'store', 'config', 'metrics', 'base'],
+  cli: ['client', 'ops', 'counting', 'store', 'config', 'metrics', 'base'],
+  // Only the wire shapes of these layers (CLIENT_MAY_IMPORT): the client runs outside the server.
+  client: ['counting', 'live', 'base'],
   http: ['ops', 'counting', 'config', 'metrics', 'base'],
   live: ['ops', 'counting', 'config', 'metrics', 'base'],
   ops: ['counting', 'store', 'config', 'base'],
@@ -29,6 +31,9 @@ const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
 
 /** What the snippet may take from the server: the shapes of the wire, nothing that runs on Node. */
 const SNIPPET_MAY_IMPORT = ['src/counting/counts-payload.ts', 'src/counting/page-path.ts', 'src/live/events.ts', 'src/errors.ts'];
+
+/** What footfall/client may take from the rest of src/: the same shapes, so it loads no server code. */
+const CLIENT_MAY_IMPORT = ['src/counting/counts-payload.ts', 'src/live/events.ts', 'src/errors.ts'];
 
 /** The composition roots: the server's (main.ts, server.ts) and the command line's. */
 const ROOTS = ['main.ts', 'server.ts', path.join('cli', 'main.ts')];
@@ -107,6 +112,16 @@ describe('architecture: imports follow the layers of docs/architecture.md', () =
     };
     for (const file of files) if (!state.has(file)) visit(file);
     assert.deepEqual(cycles, []);
+  });
+
+  it('lets footfall/client take only the wire shapes from the server', () => {
+    const client = path.join(SRC, 'client');
+    const taken = files.filter((file) => file.startsWith(client + path.sep)).flatMap((file) => (graph.get(file) ?? []).filter((target) => !target.startsWith(client + path.sep)).map((target) => `${rel(file)} → ${rel(target)}`));
+    assert.ok(taken.length > 0);
+    assert.deepEqual(taken.filter((edge) => !CLIENT_MAY_IMPORT.some((allowed) => edge.endsWith(`→ ${allowed}`))), []);
+    // What those files import in turn must stay within them, or the client would load more.
+    const reached = CLIENT_MAY_IMPORT.flatMap((allowed) => (graph.get(path.join(PACKAGE_ROOT, allowed)) ?? []).map(rel));
+    assert.deepEqual(reached.filter((target) => !CLIENT_MAY_IMPORT.includes(target)), []);
   });
 
   it('lets the browser snippet take only the wire shapes from the server', () => {

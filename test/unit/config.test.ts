@@ -3,7 +3,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { StartupError } from '../../src/errors.js';
 
 describe('configuration', () => {
-  it('has the SPEC defaults', () => {
+  it('has the defaults docs/api.md lists ("Settings")', () => {
     const config = loadConfig({});
     assert.equal(config.port, 8080);
     assert.equal(config.host, '0.0.0.0');
