@@ -26,6 +26,18 @@ export interface LiveConnection {
 
 const FINAL: readonly string[] = ['origin_not_allowed', 'unknown_site', 'invalid_auth'] satisfies LiveRefusal[];
 
+/**
+ * Why the server refused: a namespace refusal's message, or, for a handshake refused before a
+ * session existed (an origin no site has), the reason in the polling answer's body.
+ */
+function refusalOf(error: Error & { context?: { responseText?: unknown } }): string {
+  try {
+    return (JSON.parse(String(error.context?.responseText)) as { message?: string }).message || error.message;
+  } catch {
+    return error.message;
+  }
+}
+
 /** Opens the connection to the server the tracker came from, asking for `paths` (a `watchList`). */
 export function connect(state: Shared, paths: readonly string[], on: LiveEvents): LiveConnection {
   const server = new URL(state.o);
@@ -72,12 +84,11 @@ export function connect(state: Shared, paths: readonly string[], on: LiveEvents)
   socket.on(
     'connect_error',
     guard((error) => {
-      // Still active: the transport failed and socket.io retries by itself.
-      if (socket.active) return;
-      if (FINAL.includes(error.message)) {
+      if (FINAL.includes(refusalOf(error))) {
         socket.disconnect();
         on.refused();
-      } else later();
+      } else if (!socket.active) later();
+      // Still active: the transport failed and socket.io retries by itself.
     }),
   );
 

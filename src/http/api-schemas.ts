@@ -58,7 +58,8 @@ export const readinessSchema = z.object({
   store: z.enum(['answering', 'not answering']),
   connection: z.enum(['connecting', 'ready', 'reconnecting', 'closed']),
   writer: z.enum(['ready', 'degraded', 'closed']),
-  backlog: count.meta({ description: 'Entries accepted but not yet written to the store.' }),
+  backlog: count.meta({ description: 'Entries accepted but not yet written to the store, and hits waiting for their salts.' }),
+  bufferBytes: count.meta({ description: 'Their memory, estimated: what FOOTFALL_BUFFER_BYTES bounds.' }),
   draining: z.boolean().meta({ description: 'True once the server is stopping.' }),
   warnings: z.array(z.string()).meta({ description: 'Store settings that could lose counts, found at start.' }),
 });

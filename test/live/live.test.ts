@@ -59,7 +59,7 @@ describe('live counts over Socket.IO', () => {
     assert.equal(first.page, undefined);
     const withPage = await follow({ path: '/tin-tuc/le-hoi?x=1' });
     assert.deepEqual(withPage.page?.path, '/tin-tuc/le-hoi');
-    const refused = footfall.follow(site, () => undefined, { origin: 'https://evil.example', reconnection: false });
+    const refused = footfall.follow(site, () => undefined, { origin: OTHER_ORIGIN, reconnection: false });
     await assert.rejects(refused.ready, (error: unknown) => error instanceof FootfallLiveError && error.code === 'origin_not_allowed' && /not one of the origins/.test(error.message));
     refused.close();
   });
