@@ -229,6 +229,43 @@ describe('footfall CLI', () => {
     assert.equal(await allTimeViews('history-site', path.join(dir, 'copy.db')), 2000);
   });
 
+  it('keys: add, list and revoke; a key moves with export | import (its hash only) and opens a restarted server', async () => {
+    expectCode(await cli(['sites', 'add', 'keyed-site', '--origin', 'https://keyed.example.vn']), 0);
+    const added = await cli(['keys', 'add', '--site', 'keyed-site', '--scope', 'read', '--label', 'Xã Long Hựu']);
+    expectCode(added, 0);
+    const key = added.stdout.trim();
+    const id = /^ffk_(.{11})_/.exec(key)?.[1];
+    assert.ok(id, `a key: ${key}`);
+    assert.ok(added.stderr.includes(`Created read key ${id} for keyed-site.`), added.stderr);
+    const listed = await cli(['keys', 'list']);
+    expectCode(listed, 0);
+    assert.match(listed.stdout, /ID +SCOPE +SITES +LABEL/);
+    assert.ok(listed.stdout.includes(id) && listed.stdout.includes('Xã Long Hựu'), listed.stdout);
+    assert.ok(!listed.stdout.includes(key), 'the list shows no secret');
+    expectCode(await cli(['keys', 'add', '--site', 'keyed-site', '--scope', 'write']), 2);
+    expectCode(await cli(['keys', 'revoke', 'no-such-key']), 4);
+
+    const exported = await cli(['export']);
+    expectCode(exported, 0);
+    const keyLines = exported.stdout.split('\n').filter((line) => line.startsWith('{"key"'));
+    assert.equal(keyLines.length, 1);
+    assert.ok(!exported.stdout.includes(key.slice(`ffk_${id}_`.length)), 'the dump holds no secret');
+    const copy = path.join(dir, 'keys.db');
+    expectCode(await runCli(['import'], { env: { FOOTFALL_STORE: `sqlite:${copy}` }, input: exported.stdout }), 0);
+
+    // A server started on the imported file: the key opens its site's reports, and nothing else.
+    const server = await startTestServer({ FOOTFALL_STORE: `sqlite:${copy}`, FOOTFALL_PUSH_INTERVAL_MS: '100' });
+    try {
+      const day = () => fetch(`${server.url}/api/v1/sites/keyed-site/day`, { headers: { authorization: `Bearer ${key}` } });
+      assert.equal((await day()).status, 200);
+      expectCode(await runCli(['keys', 'revoke', id], { env: { FOOTFALL_STORE: `sqlite:${copy}` } }), 0);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal((await day()).status, 401, 'revoked from the command line, refused by the running server');
+    } finally {
+      await server.close();
+    }
+  });
+
   it('status: a live table refreshed until Ctrl-C, which exits 0', async () => {
     const child = spawnCli(['status', '--interval', '200'], { env });
     try {

@@ -365,6 +365,19 @@ export function storeConformance(backend: BackendUnderTest): void {
       assert.equal(await store.getOrCreateSalt(site, 'd:2030-01-01', 'new-salt', Date.now() + DAY), 'new-salt');
     });
 
+    it('keeps keys as written, for every instance and after a restart, until deleted', async () => {
+      const key = { id: `k${siteId().slice(-10)}`, hash: 'scrypt$16384$8$1$c2FsdA$aGFzaA', sites: ['a-site', 'b-site'], scope: 'import' as const, label: 'Xã Long Hựu', expiresAt: null, createdAt: '2026-12-02T10:00:00.000Z' };
+      await store.putKey(key);
+      // Another instance over the same data: what a restarted server opens.
+      const other = await backend.open();
+      assert.deepEqual(await other.getKey(key.id), key);
+      assert.ok((await other.listKeys()).some((listed) => listed.id === key.id));
+      assert.equal(await other.getKey('no-such-key'), undefined);
+      assert.equal(await other.deleteKey(key.id), true);
+      assert.equal(await store.getKey(key.id), undefined);
+      assert.equal(await store.deleteKey(key.id), false);
+    });
+
     it('answers ping', async () => {
       await store.ping();
     });
