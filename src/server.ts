@@ -54,7 +54,7 @@ export async function startServer(config: Readonly<Config>, log: Logger): Promis
   const store = await createStore(config.store, { log });
   const metrics = createMetrics({ siteLimit: config.metricsSiteLimit });
   // The country database is read into memory once, here (about 8 MB).
-  const sources = new SourceClassifier(createCountryLookup());
+  const sources = new SourceClassifier(createCountryLookup({ databasePath: config.countryDatabase }));
   const counter = createCounter(config, store, log, metrics, sources);
   await counter.start();
   const audit = new AuditTrail(store, Date.now, log.child({ module: 'admin' }));

@@ -30,6 +30,8 @@ export interface Config {
   maxConnections: number;
   /** `FOOTFALL_SITES_FILE`: a JSON array of sites applied at start. @default none */
   sitesFile?: string;
+  /** `FOOTFALL_COUNTRY_DB`: an MMDB country database read at start instead of the packaged DB-IP one. @default the packaged file */
+  countryDatabase?: string;
   /** `FOOTFALL_ONLINE_WINDOW_S`, in ms: how long a visitor counts as online after a sign of life. @default 60 s */
   onlineWindowMs: number;
   /** `FOOTFALL_PUSH_INTERVAL_MS`: most frequent push per site, and the age limit of cached counts. @default 1000 */
@@ -163,6 +165,7 @@ export function loadConfig(env: Env): Readonly<Config> {
     adminToken,
     metricsToken,
     sitesFile: env.FOOTFALL_SITES_FILE?.trim() || undefined,
+    countryDatabase: env.FOOTFALL_COUNTRY_DB?.trim() || undefined,
     onlineWindowMs: integer(env, 'FOOTFALL_ONLINE_WINDOW_S', DEFAULTS.onlineWindowS, 1, 86_400) * 1000,
     pushIntervalMs: integer(env, 'FOOTFALL_PUSH_INTERVAL_MS', DEFAULTS.pushIntervalMs, 50, 3_600_000),
     trustProxy: trustProxy(env),

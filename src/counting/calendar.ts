@@ -76,6 +76,13 @@ export function localInstant(instant: number, timezone: string): LocalInstant {
   return clock.last;
 }
 
+const DATE_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** True for a date `YYYY-MM-DD` that exists: not 2026-13-01, nor 2026-02-30. */
+export function isRealDate(value: string): boolean {
+  return DATE_SHAPE.test(value) && dateOfDay(dayNumber(value)) === value;
+}
+
 /** Days since 1970-01-01 of a civil date `YYYY-MM-DD`. */
 export function dayNumber(date: string): number {
   return Math.floor(Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / DAY_MS);

@@ -27,6 +27,8 @@ export interface CounterOptions {
   log: Logger;
   metrics: Metrics;
   clock?: () => number;
+  /** Where new period salts come from; random unless a test needs its HyperLogLogs repeatable. */
+  newSalt?: (siteId: string, period: string) => string;
   onlineWindowMs: number;
   /** Views per visitor per site per minute; 0 is no limit. */
   rateLimit: number;
@@ -84,7 +86,7 @@ export class Counter {
     this.periods = new PeriodCalculator(options.retentionDays ?? 0);
     this.sites = new SiteRegistry(options.store, options.log.child({ module: 'sites' }));
     const { sources } = options;
-    this.ids = new VisitorIds(options.store, sources ? (ip, userAgent) => sources.visitor(ip, userAgent) : () => undefined);
+    this.ids = new VisitorIds(options.store, sources ? (ip, userAgent) => sources.visitor(ip, userAgent) : () => undefined, options.newSalt);
     const address = options.addressBudgets ?? {};
     this.budgets = new Budgets({
       visitorViews: options.rateLimit,

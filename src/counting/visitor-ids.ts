@@ -64,6 +64,7 @@ export class VisitorIds<T> {
   constructor(
     private readonly store: Store,
     private readonly describe: (ip: string, userAgent: string) => T,
+    private readonly newSalt: (siteId: string, period: string) => string = randomSalt,
   ) {}
 
   /** One visitor's ids and traits, or undefined when a salt is not loaded yet (call `load`). */
@@ -123,7 +124,7 @@ export class VisitorIds<T> {
     let pending = this.loading.get(key);
     if (!pending) {
       pending = this.store
-        .getOrCreateSalt(siteId, ref.period, randomBytes(32).toString('base64url'), ref.expiresAt)
+        .getOrCreateSalt(siteId, ref.period, this.newSalt(siteId, ref.period), ref.expiresAt)
         .then((salt) => {
           this.salts.set(key, salt);
           this.expiries.set(key, ref.expiresAt);
@@ -134,6 +135,10 @@ export class VisitorIds<T> {
     }
     return pending;
   }
+}
+
+function randomSalt(): string {
+  return randomBytes(32).toString('base64url');
 }
 
 function digest(input: string): string {

@@ -4,10 +4,14 @@
  */
 import express, { type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
+import { isRealDate } from '../counting/calendar.js';
 import { describeIssues } from '../counting/site.js';
 import { FootfallError } from '../errors.js';
 
-export const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date YYYY-MM-DD' });
+export const dateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date YYYY-MM-DD' })
+  .refine(isRealDate, { message: 'is not a date on the calendar' });
 
 export const flagSchema = z.enum(['1', '0', 'true', 'false']).transform((value) => value === '1' || value === 'true');
 

@@ -3,7 +3,7 @@
  * an optional header row, dates `YYYY-MM-DD` before the site's today. The whole file is
  * checked before anything is applied, and every bad row is reported with its line number.
  */
-import { dayNumber, dateOfDay } from '../counting/calendar.js';
+import { isRealDate } from '../counting/calendar.js';
 import { csvRows, isHeaderRow, wholeCount, type CsvProblem } from './csv-rows.js';
 
 export interface HistoryRow {
@@ -18,11 +18,6 @@ export type HistoryCsv = { ok: true; rows: HistoryRow[] } | { ok: false; problem
 
 /** More rows than any counter's lifetime: 110 years of days. */
 export const MAX_HISTORY_ROWS = 40_000;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-function isRealDate(value: string): boolean {
-  return DATE.test(value) && dateOfDay(dayNumber(value)) === value;
-}
 
 /**
  * Parses `text`; `today` is the site's local date, and every row must be before it (today is

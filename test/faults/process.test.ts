@@ -70,6 +70,12 @@ describe('footfall processes', function () {
       assert.match(output, /not .*(SQLite|footfall)/i);
     });
 
+    it('stops with exit code 1 when the country database cannot be read, naming the file', async () => {
+      const { code, output } = await failedStart({ FOOTFALL_COUNTRY_DB: path.join(dir, 'no-such-country.mmdb') });
+      assert.equal(code, 1);
+      assert.match(output, /cannot read the country database .*no-such-country\.mmdb/);
+    });
+
     it('stops when the sites file is invalid, naming the entry', async () => {
       const file = path.join(dir, 'bad-sites.json');
       writeFileSync(file, JSON.stringify([{ id: 'ok-site', timezone: 'Mars/Olympus' }]));

