@@ -11,8 +11,8 @@ import { siteSchema, type Site } from './site.js';
 
 export class SiteRegistry {
   private sites = new Map<string, Site>();
-  /** Every origin of every site: live handshakes from any other are refused at once. */
-  private origins = new Set<string>();
+  /** Every origin of every site → the sites listing it: live handshakes from any other are refused at once. */
+  private origins = new Map<string, Site[]>();
   /** The stored JSON of each site, to tell a change from a refresh that found the same. */
   private stored = new Map<string, string>();
   private timer?: NodeJS.Timeout;
@@ -30,6 +30,11 @@ export class SiteRegistry {
   /** True when `origin` is one of some site's origins. */
   hasOrigin(origin: string): boolean {
     return this.origins.has(origin);
+  }
+
+  /** The sites that list `origin` (a page needing its site found from where it is: one, or it is ambiguous). */
+  sitesOfOrigin(origin: string): readonly Site[] {
+    return this.origins.get(origin) ?? [];
   }
 
   /** Every site, by id. */
@@ -54,7 +59,10 @@ export class SiteRegistry {
     }
     this.stored = stored;
     this.sites = sites;
-    this.origins = new Set([...sites.values()].flatMap((site) => site.origins));
+    this.origins = new Map();
+    for (const site of sites.values()) {
+      for (const origin of site.origins) this.origins.set(origin, [...(this.origins.get(origin) ?? []), site]);
+    }
     for (const listener of this.listeners) listener(this.sites);
   }
 

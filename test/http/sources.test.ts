@@ -47,7 +47,7 @@ describe('sources over HTTP', () => {
     const other = await startTestServer({ FOOTFALL_TRUST_PROXY: '1', FOOTFALL_ADMIN_TOKEN: TOKEN, FOOTFALL_COUNTRY_DB: ipv4Only });
     try {
       await other.addSite(SITE);
-      for (const [forwarded, agent] of [['8.8.8.8', 'a'], ['2600:1700::1', 'b']]) {
+      for (const [forwarded, agent] of [['8.8.8.8', 'a'], ['2600:1700::1', 'b']] as const) {
         assert.equal((await postHit(other, SITE, { headers: { 'user-agent': `${BROWSER_UA} ${agent}`, 'x-forwarded-for': forwarded } })).status, 202);
       }
       await other.counter.flush();
