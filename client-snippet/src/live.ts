@@ -3,6 +3,7 @@
  * figures: mounts the widgets and slots, opens one live connection for all of them (the site's
  * figures and every path the page's `page.views` slots show), and keeps them current.
  */
+import { adoptBusuanzi, showBusuanziContainers } from './busuanzi.js';
 import { connect } from './connection.js';
 import { figuresOf, type Figures } from './figures.js';
 import { guard } from './guard.js';
@@ -22,16 +23,17 @@ guard((state: Shared | undefined) => {
   const here = (): string => state.p;
   let views: View[] = [];
   let last: Figures | undefined;
-  // `data-link` on the snippet's own tag: the tracker's src starts with the server's address.
+  // `data-link` on the snippet's own tag: whatever it is called, it is loaded from the server's address.
   let tag: Element | undefined;
   document.querySelectorAll('script[data-link]').forEach((script) => {
-    if ((script as HTMLScriptElement).src.indexOf(state.o + 'footfall.js') == 0) tag = tag || script;
+    if ((script as HTMLScriptElement).src.indexOf(state.o) == 0) tag = tag || script;
   });
   const link = tag && titleLink(tag.getAttribute('data-link'), state.o, state.s, location.href);
 
   /** Mounts what is new in the page (a single-page app renders as it navigates). */
   const scan = (): void => {
     views = views.filter((view) => view.el.isConnected);
+    if (state.c) adoptBusuanzi();
     document.querySelectorAll<HTMLElement>(SHOWS_FIGURES).forEach(
       guard((el: HTMLElement) => {
         if (mounted.has(el)) return;
@@ -53,6 +55,7 @@ guard((state: Shared | undefined) => {
   const live = connect(state, watched(), {
     counts(counts, asked) {
       showAll((last = figuresOf(counts, asked)));
+      if (state.c) showBusuanziContainers();
     },
     link(up) {
       state.l = up;

@@ -8,7 +8,7 @@
 export interface Shared {
   /** The site id (`data-site`). */
   s: string;
-  /** Where footfall is served from, ending in `/` (the tracker's own URL without `footfall.js`). */
+  /** Where footfall is served from, ending in `/` (the tracker's own URL without its file name). */
   o: string;
   /**
    * The page this is, as the tracker counted it: path and query, no fragment
@@ -16,6 +16,8 @@ export interface Shared {
    * bar. `page.views` slots without a `data-path` show this page.
    */
   p: string;
+  /** Set on a Busuanzi page (busuanzi.js, or `data-compat="busuanzi"`): fill its `busuanzi_value_*` elements. */
+  c?: 1;
   /** Set once the site refused this page: send nothing more, open nothing. */
   x?: 1;
   /** True while a live connection is up: it keeps the visitor online, so pings pause. */
@@ -27,6 +29,8 @@ export interface Shared {
 declare global {
   interface Window {
     __footfall?: Shared;
+    /** The site busuanzi.js was served for, set by the server in front of the tracker. */
+    __footfallBusuanzi?: string;
     /** Opt-out: `window.footfallOff = true` stops every hit, ping and live connection. */
     footfallOff?: boolean;
   }

@@ -31,16 +31,20 @@ const safe =
   };
 
 safe(() => {
-  const script = (doc.currentScript || doc.querySelector('script[src*="/footfall.js"]')) as HTMLScriptElement | null;
-  const site = script && script.getAttribute('data-site');
+  const script = (doc.currentScript || doc.querySelector('script[data-site]')) as HTMLScriptElement | null;
+  // busuanzi.js names its site before this code (the server found it from the page's origin).
+  const site = script && (script.getAttribute('data-site') || win.__footfallBusuanzi);
+  const compat = win.__footfallBusuanzi || script?.getAttribute('data-compat') == 'busuanzi';
   // Only real web pages count: file:, about:, data: and extension pages send nothing. An
   // opted-out page opens nothing either (a live connection keeps its visitor online). A second
   // copy of the snippet on the same page finds the first one's state and stays quiet.
   if (!site || win.__footfall || !/^https?:$/.test(loc.protocol) || script.hasAttribute('data-footfall-off') || win.footfallOff === true) return;
 
-  const base = script.src.replace(/footfall\.js.*$/, '');
+  // Whatever the script is called and wherever it is proxied (/stats/s.js), the API is beside it.
+  const base = script.src.split(/[?#]/)[0]!.replace(/[^/]*$/, '');
   const origin = loc.origin;
   const state: Shared = (win.__footfall = { s: site, o: base, p: '' });
+  if (compat) state.c = 1;
   let path = loc.pathname;
   let sentAt = 0;
   let timer: ReturnType<typeof setInterval> | undefined;
@@ -94,7 +98,7 @@ safe(() => {
   };
 
   const loadLive = (): void => {
-    if (liveLoaded || state.x || !doc.querySelector('[data-footfall-widget],[data-footfall]')) return;
+    if (liveLoaded || state.x || !doc.querySelector('[data-footfall-widget],[data-footfall]' + (compat ? ',[id^=busuanzi_value_]' : ''))) return;
     liveLoaded = doc.createElement('script');
     const live = liveLoaded as HTMLScriptElement;
     live.src = base + FOOTFALL_LIVE_FILE;

@@ -30,6 +30,8 @@ export interface Config {
   maxConnections: number;
   /** `FOOTFALL_SITES_FILE`: a JSON array of sites applied at start. @default none */
   sitesFile?: string;
+  /** `FOOTFALL_SCRIPT_NAME`: another file name the snippet is served under (e.g. `s.js`), besides `footfall.js`. @default 'footfall.js' */
+  scriptName: string;
   /** `FOOTFALL_COUNTRY_DB`: an MMDB country database read at start instead of the packaged DB-IP one. @default the packaged file */
   countryDatabase?: string;
   /** `FOOTFALL_ONLINE_WINDOW_S`, in ms: how long a visitor counts as online after a sign of life. @default 60 s */
@@ -69,6 +71,7 @@ export const DEFAULTS = Object.freeze({
   port: 8080,
   host: '0.0.0.0',
   store: 'sqlite:./data/footfall.db',
+  scriptName: 'footfall.js',
   onlineWindowS: 60,
   pushIntervalMs: 1000,
   rateLimit: 30,
@@ -127,6 +130,15 @@ function trustProxy(env: Env): Config['trustProxy'] {
   return raw;
 }
 
+/** A file name at the server's root, clear of the other scripts served there. */
+function scriptName(env: Env): string {
+  const raw = env.FOOTFALL_SCRIPT_NAME?.trim() || DEFAULTS.scriptName;
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\.js$/.test(raw) || raw === 'busuanzi.js' || raw.startsWith('footfall-live')) {
+    fail('FOOTFALL_SCRIPT_NAME', raw, 'use a file name ending in .js (letters, digits, . _ -), other than busuanzi.js and footfall-live*');
+  }
+  return raw;
+}
+
 function redact(url: string): string {
   return url.replace(/\/\/([^@/]*)@/, '//***@');
 }
@@ -165,6 +177,7 @@ export function loadConfig(env: Env): Readonly<Config> {
     adminToken,
     metricsToken,
     sitesFile: env.FOOTFALL_SITES_FILE?.trim() || undefined,
+    scriptName: scriptName(env),
     countryDatabase: env.FOOTFALL_COUNTRY_DB?.trim() || undefined,
     onlineWindowMs: integer(env, 'FOOTFALL_ONLINE_WINDOW_S', DEFAULTS.onlineWindowS, 1, 86_400) * 1000,
     pushIntervalMs: integer(env, 'FOOTFALL_PUSH_INTERVAL_MS', DEFAULTS.pushIntervalMs, 50, 3_600_000),

@@ -154,6 +154,11 @@ export class Counter {
     return this.sites.hasOrigin(origin);
   }
 
+  /** The sites listing `origin`: a page that names no site (busuanzi.js) is counted for the one. */
+  sitesOfOrigin(origin: string): readonly Site[] {
+    return this.sites.sitesOfOrigin(origin);
+  }
+
   /** Every site, by id. */
   listSites(): Site[] {
     return this.sites.all();

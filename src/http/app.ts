@@ -17,6 +17,7 @@ import type { KeyAdmin } from '../ops/keys.js';
 import type { PageBaselines } from '../ops/page-baselines.js';
 import type { SiteAdmin } from '../ops/site-admin.js';
 import { adminRoutes } from './admin-routes.js';
+import { busuanziRoutes } from './busuanzi-script.js';
 import { errorMiddleware, notFound } from './error-middleware.js';
 import { createFastRoutes } from './fast-routes.js';
 import { FAST_ROUTES } from './fast-routes.js';
@@ -67,7 +68,8 @@ export function createApp(deps: AppDependencies): App {
       grant: (req, site, need) => deps.access.site(req.headers.authorization, req.ip ?? '', site, need),
     }),
   );
-  app.use(staticRoutes());
+  app.use(busuanziRoutes(counter));
+  app.use(staticRoutes(config.scriptName));
   app.use(notFound);
   app.use(errorMiddleware(log.child({ module: 'http' })));
 

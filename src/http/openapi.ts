@@ -14,6 +14,7 @@ import { MAX_URL_LENGTH } from '../counting/page-path.js';
 import { siteIdSchema, siteSchema, siteSettingsUpdateSchema } from '../counting/site.js';
 import { ERRORS, type ErrorCode } from '../errors.js';
 import { newKeySchema } from '../ops/keys.js';
+import { busuanziQuery } from './busuanzi-script.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { auditQuerySchema } from './admin-routes.js';
 import * as answers from './api-schemas.js';
@@ -470,9 +471,24 @@ const OPERATIONS: Operation[] = [
     tag: 'Pages',
     access: 'public',
     summary: 'The snippet',
-    description: 'The tracker every page loads (cached 5 minutes and revalidated); the files it loads carry a content hash and are cached for a year. See client-snippet/README.md.',
+    description:
+      'The tracker every page loads (cached 5 minutes and revalidated), also served under `FOOTFALL_SCRIPT_NAME`; it takes every other address from its own `src`, so it works under any path prefix. The files it loads carry a content hash and are cached for a year. See client-snippet/README.md.',
     answers: { 200: { description: 'JavaScript.', content: { 'text/javascript': { schema: { type: 'string' } } } } },
     errors: [],
+  },
+  {
+    method: 'get',
+    path: '/busuanzi.js',
+    id: 'busuanziSnippet',
+    tag: 'Pages',
+    access: 'public',
+    summary: 'The snippet for pages written for Busuanzi',
+    description:
+      'The tracker, for the site `site` names or else the one site whose origins hold the origin of the page loading it (its `Referer`); it fills `busuanzi_value_site_pv`, `busuanzi_value_site_uv` and `busuanzi_value_page_pv` live and shows their `busuanzi_container_*`. Found from the Referer it is cached by the browser only (`Vary: Referer`). See docs/embedding.md.',
+    query: busuanziQuery,
+    params: { site: { example: 'long-huu' } },
+    answers: { 200: { description: 'JavaScript.', content: { 'text/javascript': { schema: { type: 'string' } } } } },
+    errors: ['invalid_query', 'unknown_site'],
   },
   {
     method: 'get',

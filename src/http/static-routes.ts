@@ -1,7 +1,7 @@
 /**
- * The browser snippet (`/footfall.js` and the live part it loads), the demo page at `/` and
- * the two dashboards — `/ops` for the operator, `/s/<site>` for a site's owner — with the
- * modules they share (`/shared/`) and their vendor files (uPlot, the Socket.IO client) served
+ * The browser snippet (`/footfall.js`, also under FOOTFALL_SCRIPT_NAME, and the live part it
+ * loads), the demo page at `/` and the two dashboards — `/ops` for the operator, `/s/<site>`
+ * for a site's owner — with the modules they share (`/shared/`) and their vendor files (uPlot, the Socket.IO client) served
  * from the installed packages, never a CDN. `/footfall.js` keeps one address, so it is cached
  * briefly and revalidated; the files it loads carry a content hash and are cached for a year.
  */
@@ -44,8 +44,15 @@ const DASHBOARD_PATHS = ['/ops', '/owner', '/shared', '/s'];
 /** The owner's dashboard: one page for every site, which it reads from its own address. */
 const OWNER_PAGE = path.join(PUBLIC_DIR, 'owner', 'index.html');
 
-export function staticRoutes(): Router {
+/** `scriptName` (FOOTFALL_SCRIPT_NAME) serves the tracker too; `/footfall.js` stays, for pages already embedding it. */
+export function staticRoutes(scriptName: string): Router {
   const router = express.Router();
+  if (scriptName !== 'footfall.js') {
+    router.get(`/${scriptName}`, (_req, res, next) => {
+      const headers = { 'Cache-Control': REVALIDATE, 'Access-Control-Allow-Origin': '*' };
+      res.sendFile(path.join(CLIENT_DIR, 'footfall.js'), { headers }, (error) => error && next(error));
+    });
+  }
   router.use(
     express.static(CLIENT_DIR, {
       index: false,

@@ -1,7 +1,7 @@
 /**
  * Debian's nginx running the repository's own `deploy/nginx.conf`, as the compose file mounts
- * it: the only changes are the upstream servers (the compose service names become local ports)
- * and the listen address. It runs unprivileged under a temporary prefix, in the foreground,
+ * it, or `deploy/nginx-first-party.conf`: the only changes are the upstream servers (the
+ * service names become local ports), the listen address and the pages' root. It runs unprivileged under a temporary prefix, in the foreground,
  * tracked like every test child process.
  */
 import { existsSync } from 'node:fs';
@@ -24,16 +24,32 @@ export interface NginxProcess {
 
 /** Starts nginx with deploy/nginx.conf in front of `upstreams` (`host:port`, one per compose instance). */
 export async function startNginx(upstreams: readonly string[]): Promise<NginxProcess> {
-  if (!existsSync(NGINX)) throw new Error(`${NGINX} is missing: install it with \`apt-get install -y nginx\` (.ci/run does)`);
-  const prefix = await mkdtemp(path.join(tmpdir(), 'footfall-nginx-'));
-  // Started as root, nginx's workers run as another user: they must reach their temp paths.
-  await chmod(prefix, 0o755);
-  const port = await freePort();
   let site = await readFile(path.join(PACKAGE_ROOT, 'deploy', 'nginx.conf'), 'utf8');
   // Upstreams beyond the compose file's two are added after the second.
   const servers = upstreams.map((address) => `server ${address};`);
   site = site.replace(UPSTREAM_SERVERS[0]!, servers[0]!).replace(UPSTREAM_SERVERS[1]!, servers.slice(1).join('\n  '));
   if (!site.includes(servers[0]!)) throw new Error('deploy/nginx.conf no longer names the compose upstreams');
+  return runNginx(site, '/healthz');
+}
+
+/**
+ * Starts nginx with deploy/nginx-first-party.conf: a site's own server, its pages from `root`
+ * and footfall (at `upstream`, `host:port`) under /stats/.
+ */
+export async function startFirstPartyNginx(upstream: string, root: string): Promise<NginxProcess> {
+  let site = await readFile(path.join(PACKAGE_ROOT, 'deploy', 'nginx-first-party.conf'), 'utf8');
+  site = site.replace(/server footfall:8080;/, `server ${upstream};`).replace(/root \/var\/www\/blog;/, `root ${root};`);
+  if (!site.includes(upstream) || !site.includes(root)) throw new Error('deploy/nginx-first-party.conf no longer names its upstream and root');
+  return runNginx(site, '/stats/healthz');
+}
+
+/** Runs `site` (a conf.d file listening on port 80) on a free port until `probe` answers. */
+async function runNginx(site: string, probe: string): Promise<NginxProcess> {
+  if (!existsSync(NGINX)) throw new Error(`${NGINX} is missing: install it with \`apt-get install -y nginx\` (.ci/run does)`);
+  const prefix = await mkdtemp(path.join(tmpdir(), 'footfall-nginx-'));
+  // Started as root, nginx's workers run as another user: they must reach their temp paths.
+  await chmod(prefix, 0o755);
+  const port = await freePort();
   site = site.replace(/listen 80;/, `listen 127.0.0.1:${port};`);
   await writeFile(path.join(prefix, 'footfall.conf'), site);
   // What the Debian package's main nginx.conf gives a conf.d file, with paths an unprivileged user may write.
@@ -61,7 +77,7 @@ http {
   const deadline = Date.now() + 5000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`nginx exited with ${child.exitCode}:\n${output.join('\n')}\n${await readFile(`${prefix}/error.log`, 'utf8').catch(() => '')}`);
-    const up = await fetch(`${url}/healthz`).then(
+    const up = await fetch(url + probe).then(
       () => true,
       () => false,
     );

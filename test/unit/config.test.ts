@@ -14,6 +14,8 @@ describe('configuration', () => {
     assert.equal(config.rateLimit, 30);
     assert.equal(config.respectDnt, false);
     assert.equal(config.adminToken, undefined);
+    assert.equal(config.scriptName, 'footfall.js');
+    assert.equal(loadConfig({ FOOTFALL_SCRIPT_NAME: 's.js' }).scriptName, 's.js');
     assert.ok(Object.isFrozen(config));
   });
 
@@ -41,6 +43,9 @@ describe('configuration', () => {
     [{ FOOTFALL_RATE_LIMIT: '-1' }, /^FOOTFALL_RATE_LIMIT=/],
     [{ FOOTFALL_RESPECT_DNT: 'maybe' }, /^FOOTFALL_RESPECT_DNT="maybe" is not valid: use on or off/],
     [{ FOOTFALL_TRUST_PROXY: 'not-an-address/99' }, /^FOOTFALL_TRUST_PROXY=/],
+    [{ FOOTFALL_SCRIPT_NAME: '../s.js' }, /^FOOTFALL_SCRIPT_NAME="\.\.\/s\.js" is not valid: use a file name ending in \.js/],
+    [{ FOOTFALL_SCRIPT_NAME: 'stats' }, /^FOOTFALL_SCRIPT_NAME=/],
+    [{ FOOTFALL_SCRIPT_NAME: 'busuanzi.js' }, /^FOOTFALL_SCRIPT_NAME=.*other than busuanzi\.js/],
     [{ FOOTFALL_ADMIN_TOKEN: 'short' }, /^FOOTFALL_ADMIN_TOKEN="\*\*\*" is not valid: use at least 16 characters/],
   ];
   for (const [env, message] of bad) {
