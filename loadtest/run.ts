@@ -16,6 +16,7 @@ import { live } from './scenarios/live.js';
 import { memory } from './scenarios/memory.js';
 import { reads } from './scenarios/reads.js';
 import { storeCost } from './scenarios/store-cost.js';
+import { subscriptions } from './scenarios/subscriptions.js';
 
 const SCENARIO_FILES: Record<ScenarioName, Scenario> = {
   ingest,
@@ -23,6 +24,7 @@ const SCENARIO_FILES: Record<ScenarioName, Scenario> = {
   'store-cost': storeCost,
   live,
   memory,
+  subscriptions,
 };
 
 function git(args: string[]): string {

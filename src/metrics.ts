@@ -34,6 +34,8 @@ export interface Metrics {
   readonly storeConnection: Gauge<'state'>;
   readonly liveConnections: Gauge;
   readonly pushes: PromCounter;
+  /** `footfall_counts_reads_total`: reads of a site's figures from the store (the cache and the live pushes share them). */
+  readonly countsReads: PromCounter;
   /** `footfall_budget_refusals_total{budget}`: arrivals refused by which budget (budgets.ts) was used up. */
   readonly budgetRefusals: PromCounter<'budget'>;
   /**
@@ -116,6 +118,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     storeReady: new Gauge({ name: 'footfall_store_ready', help: '1 while the last write to the store succeeded.', registers: [registry] }),
     liveConnections: new Gauge({ name: 'footfall_live_connections', help: 'Open live (Socket.IO) connections.', registers: [registry] }),
     pushes: new PromCounter({ name: 'footfall_pushes_total', help: 'counts events sent, one per site or path room per push.', registers: [registry] }),
+    countsReads: new PromCounter({ name: 'footfall_counts_reads_total', help: "Reads of a site's figures (and its asked paths) from the store.", registers: [registry] }),
     budgetRefusals: new PromCounter({
       name: 'footfall_budget_refusals_total',
       help: 'Hits, pings and live connections refused because a per-visitor or per-address budget was used up, by budget.',

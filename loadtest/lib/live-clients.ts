@@ -26,8 +26,8 @@ export interface ConnectResult {
 export class LiveClients {
   private constructor(private readonly workers: ChildProcess[]) {}
 
-  /** Opens `count` clients to `url`, visitors numbered from `firstVisitor`. */
-  static async open(url: string, count: number, firstVisitor: number): Promise<{ clients: LiveClients; result: ConnectResult }> {
+  /** Opens `count` clients to `url`, visitors numbered from `firstVisitor`, each asking about `paths` when given. */
+  static async open(url: string, count: number, firstVisitor: number, paths?: string[]): Promise<{ clients: LiveClients; result: ConnectResult }> {
     const n = Math.max(1, Math.ceil(count / CLIENTS_PER_WORKER));
     const workers = Array.from({ length: n }, () => track(fork(WORKER, [], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })));
     const clients = new LiveClients(workers);
@@ -36,7 +36,7 @@ export class LiveClients {
       workers.map((worker, i) => {
         const share = Math.floor(count / n) + (i < count % n ? 1 : 0);
         const first = firstVisitor + i * CLIENTS_PER_WORKER;
-        return clients.ask(worker, { type: 'connect', url, count: share, firstVisitor: first, concurrency: CONCURRENCY, site: BENCH_SITE, origin: BENCH_ORIGIN }, 'connected', 600_000);
+        return clients.ask(worker, { type: 'connect', url, count: share, firstVisitor: first, concurrency: CONCURRENCY, site: BENCH_SITE, origin: BENCH_ORIGIN, ...(paths ? { paths } : {}) }, 'connected', 600_000);
       }),
     );
     const errors: Record<string, number> = {};

@@ -1,7 +1,8 @@
 /** Messages between the live scenario and its client processes (live-worker.ts), over IPC. */
 
 export type ToWorker =
-  | { type: 'connect'; url: string; count: number; firstVisitor: number; concurrency: number; site: string; origin: string }
+  /** `paths`: the pages each client asks about (`auth.paths`, as a listing page's slots do). */
+  | { type: 'connect'; url: string; count: number; firstVisitor: number; concurrency: number; site: string; origin: string; paths?: string[] }
   /** Each client notes when a `counts` event first shows more views than it has seen so far. */
   | { type: 'arm' }
   | { type: 'collect' }

@@ -52,7 +52,7 @@ function connect(message: Extract<ToWorker, { type: 'connect' }>): Promise<void>
         const visitor = message.firstVisitor + next++;
         active += 1;
         const socket = io(message.url, {
-          auth: { site: message.site },
+          auth: message.paths ? { site: message.site, paths: message.paths } : { site: message.site },
           transports: ['websocket'],
           extraHeaders: {
             origin: message.origin,

@@ -2,8 +2,11 @@
 import type { Distribution } from './stats.js';
 
 export type LoadRequest =
-  /** `POST /api/v1/hit`, text/plain JSON, one of `visitors` distinct visitors per request. */
-  | { kind: 'hit'; visitors: number; seed: number; origin: string; site: string }
+  /**
+   * `POST /api/v1/hit`, text/plain JSON, one of `visitors` distinct visitors per request; with
+   * `fresh`, every request a visitor never seen before (its own IPv6 /64), the worst honest case.
+   */
+  | { kind: 'hit'; visitors: number; seed: number; origin: string; site: string; fresh?: boolean }
   /** `GET /api/v1/sites/:site/counts`. */
   | { kind: 'counts'; site: string; origin: string };
 

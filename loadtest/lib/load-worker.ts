@@ -9,7 +9,7 @@ import { writeSync } from 'node:fs';
 import net from 'node:net';
 import type { LoadRequest, LoadResult, LoadSpec } from './load-spec.js';
 import { distribution, round } from './stats.js';
-import { hitBody, seededRandom, visitorAddress, visitorUserAgent } from './traffic.js';
+import { FRESH_ADDRESS_PREFIX, freshAddress, hitBody, seededRandom, visitorAddress, visitorUserAgent } from './traffic.js';
 
 const spec = JSON.parse(process.argv[2] ?? '{}') as LoadSpec;
 /** In-flight requests get this long after the end before they count as unanswered. */
@@ -34,7 +34,7 @@ function buildRequests(request: LoadRequest, host: string): Buffer[] {
     requests.push(
       Buffer.from(
         `POST /api/v1/hit HTTP/1.1\r\nHost: ${host}\r\nContent-Type: text/plain;charset=UTF-8\r\n` +
-          `Origin: ${request.origin}\r\nUser-Agent: ${visitorUserAgent(i)}\r\nX-Forwarded-For: ${visitorAddress(i)}\r\n` +
+          `Origin: ${request.origin}\r\nUser-Agent: ${visitorUserAgent(i)}\r\nX-Forwarded-For: ${request.fresh ? freshAddress(0) : visitorAddress(i)}\r\n` +
           `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: keep-alive\r\n\r\n${body}`,
       ),
     );
@@ -46,7 +46,19 @@ const requests = buildRequests(spec.request, `${spec.host}:${spec.port}`);
 // A stride coprime with the pool size walks every visitor before repeating one, in mixed order.
 const STRIDE = 7919;
 let sent = 0;
-const nextRequest = (): Buffer => requests[(sent * STRIDE) % requests.length]!;
+const pooled = (): Buffer => requests[(sent * STRIDE) % requests.length]!;
+/**
+ * Fresh visitors: a copy of a pooled request with the request's number as its address; each
+ * seed (one per phase, below 256) has its own 2^24 addresses, so no phase meets another's.
+ */
+const freshBase = ((spec.request.kind === 'hit' ? spec.request.seed : 0) & 255) * 2 ** 24;
+const fresh = (): Buffer => {
+  const bytes = Buffer.from(pooled());
+  const at = bytes.indexOf(`X-Forwarded-For: ${FRESH_ADDRESS_PREFIX}`) + 'X-Forwarded-For: '.length;
+  bytes.write(freshAddress(freshBase + sent + 1), at, 'latin1');
+  return bytes;
+};
+const nextRequest = spec.request.kind === 'hit' && spec.request.fresh ? fresh : pooled;
 
 const latencies = new Float64Array(Math.min(spec.maxRequests, 20_000_000));
 let recorded = 0;

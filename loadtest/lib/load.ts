@@ -27,8 +27,8 @@ export interface PhaseResult extends LoadResult {
 }
 
 /** `POST /api/v1/hit` from 30,000 visitors (seeded). */
-export function hitRequest(seed = 1, visitors = 30_000): LoadRequest {
-  return { kind: 'hit', visitors, seed, origin: BENCH_ORIGIN, site: BENCH_SITE };
+export function hitRequest(seed = 1, visitors = 30_000, fresh = false): LoadRequest {
+  return { kind: 'hit', visitors, seed, origin: BENCH_ORIGIN, site: BENCH_SITE, fresh };
 }
 
 export function countsRequest(): LoadRequest {

@@ -71,6 +71,17 @@ export function visitorAddress(i: number): string {
   return `100.${64 + ((i >>> 16) & 63)}.${(i >>> 8) & 255}.${i & 255}`;
 }
 
+/**
+ * A fresh visitor's address: a /64 of its own (so no per-address budget ties two together),
+ * FRESH_DIGITS hex digits wide whatever `n`, so the load worker can write it into prebuilt bytes.
+ */
+export const FRESH_ADDRESS_PREFIX = '2001:db8:';
+export const FRESH_DIGITS = 8;
+export function freshAddress(n: number): string {
+  const hex = (n >>> 0).toString(16).padStart(FRESH_DIGITS, '0');
+  return `${FRESH_ADDRESS_PREFIX}${hex.slice(0, 4)}:${hex.slice(4)}::1`;
+}
+
 export function visitorUserAgent(i: number): string {
   return USER_AGENTS[i % USER_AGENTS.length]!;
 }

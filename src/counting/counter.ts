@@ -215,6 +215,7 @@ export class Counter {
 
   /** The site's counts payload (and views of `paths`), read from the store now. */
   readCounts(site: Site, paths?: string[]): Promise<CountsRead> {
+    this.options.metrics.countsReads.inc();
     return this.reader.read(site, paths);
   }
 
