@@ -72,10 +72,11 @@ export function visitorAddress(i: number): string {
 }
 
 /**
- * A fresh visitor's address: a /64 of its own (so no per-address budget ties two together),
- * FRESH_DIGITS hex digits wide whatever `n`, so the load worker can write it into prebuilt bytes.
+ * A fresh visitor's address: a /64 of its own (so no per-address budget ties two together) in
+ * public space (Viettel's 2402:800::/32, so the country database is asked), FRESH_DIGITS hex
+ * digits wide whatever `n`, so the load worker can write it into prebuilt bytes.
  */
-export const FRESH_ADDRESS_PREFIX = '2001:db8:';
+export const FRESH_ADDRESS_PREFIX = '2402:800:';
 export const FRESH_DIGITS = 8;
 export function freshAddress(n: number): string {
   const hex = (n >>> 0).toString(16).padStart(FRESH_DIGITS, '0');

@@ -1,10 +1,10 @@
 /**
- * Visitor ids: HMAC-SHA256 of site, client IP and User-Agent under a random salt per local day
+ * Visitor ids: a keyed SHA-256 of site, client IP and User-Agent under a random salt per local day
  * (the day id), week, month and year (their ids), truncated. Salts are created once and shared
  * by every instance through the store; the raw IP never leaves this module, except into
  * `describe`, which keeps only what it makes of it (a country).
  */
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { Store } from '../store/store.js';
 import { networkOf } from './network-address.js';
 import type { Periods, SaltRef } from './periods.js';
@@ -56,7 +56,7 @@ export class VisitorIds<T> {
   private readonly loading = new Map<string, Promise<string>>();
   /**
    * Recent visitors by a digest of site, IP and User-Agent (whatever their length, the key is
-   * short): four HMACs per hit would be a large part of a hit's cost.
+   * short): six keyed hashes per hit would be a large part of a hit's cost.
    */
   private readonly recent = new Map<string, Recent<T>>();
 
@@ -142,9 +142,14 @@ function randomSalt(): string {
 }
 
 function digest(input: string): string {
-  return createHash('sha256').update(input).digest('base64url');
+  return hash('sha256', input, 'base64url');
 }
 
+/**
+ * SHA-256 of the secret salt (fixed length, so prefix-free) and the input, truncated: a keyed
+ * hash four times cheaper than an HMAC here, with the same secrecy, since a truncated digest
+ * cannot be extended and an id only ever meets other ids.
+ */
 function keyedHash(salt: string, input: string): string {
-  return createHmac('sha256', salt).update(input).digest('base64url').slice(0, ID_LENGTH);
+  return hash('sha256', `${salt}\n${input}`, 'base64url').slice(0, ID_LENGTH);
 }

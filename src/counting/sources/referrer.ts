@@ -38,9 +38,15 @@ const ORIGIN_HOST = /^[a-z][a-z0-9+.-]*:\/\/(\[[^\]]*\]|[^/:?#]*)/i;
  * The source a referrer stands for: a well-known site's name, the referring site's registrable
  * domain, `android-app:<package>`, `(direct)` for none — or `undefined` when the referrer is on
  * the page's own site (`pageOrigin`, or one of `siteOrigins`), which is no source at all.
- * Origins are `scheme://host[:port]`, as `URL.origin` gives them.
+ * Origins are `scheme://host[:port]`, as `URL.origin` gives them; `nameOfHost` may remember
+ * hostSource's answers (source-classifier.ts).
  */
-export function referrerSource(referrer: string | null | undefined, pageOrigin: string, siteOrigins: readonly string[]): string | undefined {
+export function referrerSource(
+  referrer: string | null | undefined,
+  pageOrigin: string,
+  siteOrigins: readonly string[],
+  nameOfHost: (host: string) => string = hostSource,
+): string | undefined {
   const url = referrer ? parseUrl(referrer.trim()) : undefined;
   if (url === undefined) return DIRECT;
   if (url.protocol === 'android-app:') return appSource(url.hostname.toLowerCase());
@@ -48,7 +54,7 @@ export function referrerSource(referrer: string | null | undefined, pageOrigin: 
   const host = url.hostname.replace(/\.$/, '');
   if (host === '') return DIRECT;
   if (isSameSite(host, pageOrigin, siteOrigins)) return undefined;
-  return siteSource(host);
+  return nameOfHost(host);
 }
 
 function parseUrl(text: string): URL | undefined {
@@ -64,7 +70,8 @@ function appSource(packageName: string): string {
   return knownAppName(packageName) ?? cleanName(`android-app:${packageName}`);
 }
 
-function siteSource(host: string): string {
+/** The name of another site's host (`www.google.com.vn` → `Google`, `m.baomoi.com` → `baomoi.com`). */
+export function hostSource(host: string): string {
   const { domain, domainWithoutSuffix, isIcann } = parse(host, { allowPrivateDomains: true, extractHostname: false });
   const known = knownSiteName(host, isIcann === true && domainWithoutSuffix ? domainWithoutSuffix : undefined);
   return known ?? cleanName(domain ?? host);
