@@ -284,8 +284,8 @@ export class HitRecorder {
   private sourcesOf(site: Site, hit: NonNullable<Waiting['hit']>, traits: VisitorTraits | undefined): Array<[string, string]> | undefined {
     const { sources } = this.options;
     if (!sources || !traits || site.collect.length === 0) return undefined;
-    const names = { ...traits, ...sources.view(hit.view.origin ?? site.origins[0] ?? '', hit.target, hit.view.referrer, site.origins) };
-    return site.collect.map((dimension) => [dimension, names[dimension]]);
+    const view = sources.view(hit.view.origin ?? site.origins[0] ?? '', hit.target, hit.view.referrer, site.origins);
+    return site.collect.map((dimension) => [dimension, dimension === 'referrer' || dimension === 'campaign' ? view[dimension] : traits[dimension]]);
   }
 }
 
