@@ -18,6 +18,7 @@ Commands:
   sites            list, add or remove sites (audited as cli:<user>)
   import-history   import an old counter's daily figures from a CSV file
   import-pages     import an old counter's views per page (articles) from a CSV file
+  busuanzi-pages   ask Busuanzi for each sitemap page's views, as CSV for import-pages
   keys             create, list or revoke site owners' keys (read or import)
   export           write every site, setting and figure as NDJSON to stdout
   import           read an NDJSON dump into the store
@@ -110,6 +111,37 @@ ${EXIT_CODES}
 
 Example:
   footfall import-pages long-huu joomla-hits.csv --dry-run`,
+
+  'busuanzi-pages': `Usage: footfall busuanzi-pages --sitemap URL|FILE [--site ID] [--endpoint URL]
+                               [--concurrency N] [--delay-ms N] [--limit N] [--timeout-ms N] [--retries N]
+
+Carries a Busuanzi site's per-page views over. Busuanzi keeps no export, so this asks it for
+each page the sitemap lists (a sitemap index is followed; .xml.gz is read) as the Busuanzi
+script would, and prints the answers as the path,views CSV that import-pages reads. The
+summary on stderr gives the site's totals before the crawl (site_pv, site_uv) and the
+commands that set them as the baseline and import the pages. Nothing is written to a store.
+
+Each question counts one view of its page on Busuanzi: the CSV subtracts it, but run the
+crawl once, when you switch. Pages that fail after the retries are listed and left out
+(exit 1); the CSV holds the rest.
+
+Options:
+  --sitemap URL|FILE   the site's sitemap (required), e.g. https://blog.example/sitemap.xml
+  --site ID            the footfall site, for the commands printed at the end
+  --endpoint URL       the Busuanzi server (default: https://busuanzi.ibruce.info/busuanzi)
+  --concurrency N      questions in flight at once, 1–16 (default: 4)
+  --delay-ms N         pause between one asker's questions (default: 200)
+  --limit N            ask for at most N pages (default and most: 100000)
+  --timeout-ms N       wait this long for each answer (default: 10000)
+  --retries N          ask again after a timeout, 429 or 5xx, 0–10 (default: 3)
+  --user-agent TEXT    the User-Agent sent (default: Mozilla/5.0 (compatible; footfall busuanzi-pages))
+  -h, --help           show this help
+
+Exit codes: 0 every page answered · 1 some pages failed, the sitemap could not be read, or
+Ctrl-C (the CSV holds the pages answered) · 2 usage error
+
+Example:
+  footfall busuanzi-pages --sitemap https://blog.example/sitemap.xml --site my-blog > pages.csv`,
 
   keys: `Usage: footfall keys add --site ID [--site ID]... [--scope read|import] [--label TEXT] [--expires TIME] [--json]
        footfall keys list [--json]

@@ -24,6 +24,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   sites: async () => (await import('./sites-command.js')).sitesCommand,
   'import-history': async () => (await import('./history-command.js')).importHistoryCommand,
   'import-pages': async () => (await import('./pages-command.js')).importPagesCommand,
+  'busuanzi-pages': async () => (await import('./busuanzi-pages-command.js')).busuanziPagesCommand,
   keys: async () => (await import('./keys-command.js')).keysCommand,
   export: async () => (await import('./dump-commands.js')).exportCommand,
   import: async () => (await import('./dump-commands.js')).importCommand,

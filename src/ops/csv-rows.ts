@@ -10,6 +10,11 @@ export interface CsvRow {
   fields: string[];
 }
 
+/** One row in the same format, quoting only the fields that need it; no line end. */
+export function csvLine(fields: readonly string[]): string {
+  return fields.map((field) => (/[",\r\n]|^\s|\s$/.test(field) ? `"${field.replaceAll('"', '""')}"` : field)).join(',');
+}
+
 /** The file's rows; a quote left open at the end of the file is reported on its row. */
 export function csvRows(text: string): { rows: CsvRow[]; unclosed?: number } {
   const rows: CsvRow[] = [];

@@ -17,7 +17,7 @@ import { stopChild } from '../support/child-processes.js';
 import { BROWSER_UA, postHit, startTestServer } from '../support/server.js';
 import { runCli, spawnCli, type CliRun } from './cli-process.js';
 
-const COMMANDS = ['serve', 'sites', 'import-history', 'export', 'import', 'status'];
+const COMMANDS = ['serve', 'sites', 'import-history', 'import-pages', 'busuanzi-pages', 'keys', 'export', 'import', 'status'];
 
 /** An io whose stdout is collected, for the commands run in this process. */
 function fakeIo(): CliIo & { text(): string } {
