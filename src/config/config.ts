@@ -54,6 +54,8 @@ export interface Config {
   respectDnt: boolean;
   /** `FOOTFALL_FLUSH_INTERVAL_MS`: how often accepted hits are written, one round trip per site. @default 50 */
   flushIntervalMs: number;
+  /** `FOOTFALL_ANSWER`: `queued` answers a hit once it is accepted; `written` once the store holds it (an instance killed with -9 then loses no answered hit). @default 'queued' */
+  answer: 'queued' | 'written';
   /** `FOOTFALL_BUFFER_LIMIT`: most distinct entries (site × day × path × visitor) held while the store is down. @default 200000 */
   bufferLimit: number;
   /** `FOOTFALL_BUFFER_BYTES`: most memory (estimated) those entries and the hits waiting for their salts may take; one site at most half. @default 67108864 (64 MiB) */
@@ -80,6 +82,7 @@ export const DEFAULTS = Object.freeze({
   pingsPerAddress: 300,
   retentionDays: 0,
   flushIntervalMs: 50,
+  answer: 'queued' as 'queued' | 'written',
   bufferLimit: 200_000,
   bufferBytes: 64 * 1024 * 1024,
   metricsSiteLimit: 100,
@@ -150,6 +153,12 @@ export function logLevelOf(env: Env, fallback: LogLevel = DEFAULTS.logLevel): Lo
   return logLevel;
 }
 
+function answerMode(env: Env): Config['answer'] {
+  const raw = env.FOOTFALL_ANSWER?.trim().toLowerCase() || DEFAULTS.answer;
+  if (raw !== 'queued' && raw !== 'written') fail('FOOTFALL_ANSWER', env.FOOTFALL_ANSWER ?? '', 'use queued (answer at once, the default) or written (answer once the store holds the hit)');
+  return raw;
+}
+
 /** Reads the configuration from `env` (a composition root passes `process.env`). */
 export function loadConfig(env: Env): Readonly<Config> {
   const storeRaw = env.FOOTFALL_STORE?.trim() || DEFAULTS.store;
@@ -189,6 +198,7 @@ export function loadConfig(env: Env): Readonly<Config> {
     retentionDays: integer(env, 'FOOTFALL_RETENTION_DAYS', DEFAULTS.retentionDays, 0, 36_500),
     respectDnt: flag(env, 'FOOTFALL_RESPECT_DNT'),
     flushIntervalMs: integer(env, 'FOOTFALL_FLUSH_INTERVAL_MS', DEFAULTS.flushIntervalMs, 5, 10_000),
+    answer: answerMode(env),
     bufferLimit: integer(env, 'FOOTFALL_BUFFER_LIMIT', DEFAULTS.bufferLimit, 100, 100_000_000),
     bufferBytes: integer(env, 'FOOTFALL_BUFFER_BYTES', DEFAULTS.bufferBytes, 1024 * 1024, 64 * 1024 ** 3),
     metricsSiteLimit: integer(env, 'FOOTFALL_METRICS_SITE_LIMIT', DEFAULTS.metricsSiteLimit, 0, 100_000),

@@ -133,7 +133,10 @@ export class BatchWriter {
     const retried = await Promise.all(
       [...this.inDoubt].map(async ([site, held]) => {
         const ok = await this.apply(held.batch);
-        if (ok) this.inDoubt.delete(site);
+        if (ok) {
+          this.inDoubt.delete(site);
+          held.held.markLanded();
+        }
         return ok;
       }),
     );
@@ -147,7 +150,8 @@ export class BatchWriter {
         this.sending.set(site, pending);
         const ok = await this.apply(batch);
         this.sending.delete(site);
-        if (!ok) this.inDoubt.set(site, { batch, held: pending });
+        if (ok) pending.markLanded();
+        else this.inDoubt.set(site, { batch, held: pending });
         return ok;
       }),
     );

@@ -45,6 +45,8 @@ export interface CounterOptions {
   bufferBytes?: number;
   /** How often the site list is re-read from the store. */
   sitesRefreshMs?: number;
+  /** Answer a hit only once the store holds it (FOOTFALL_ANSWER=written); default false. */
+  answerWhenWritten?: boolean;
 }
 
 
@@ -118,6 +120,7 @@ export class Counter {
       sources,
       sharesRates: options.store.shared && !this.budgets.off,
       buffer: { entries: options.bufferLimit, bytes: options.bufferBytes ?? DEFAULT_BUFFER_BYTES },
+      answerWhenWritten: options.answerWhenWritten ?? false,
     });
     this.sites.onChange(() => this.periods.clear());
   }

@@ -20,5 +20,6 @@ export function createCounter(config: Readonly<Config>, store: Store, log: Logge
     flushIntervalMs: config.flushIntervalMs,
     bufferLimit: config.bufferLimit,
     bufferBytes: config.bufferBytes,
+    answerWhenWritten: config.answer === 'written',
   });
 }

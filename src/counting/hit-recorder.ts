@@ -44,6 +44,11 @@ export interface HitRecorderOptions {
   sharesRates: boolean;
   /** What may be held in memory while the store does not answer: entries, and estimated bytes. */
   buffer: Held;
+  /**
+   * FOOTFALL_ANSWER=written: a hit is answered once the store holds it, so that an instance
+   * killed between answer and flush loses no answered hit.
+   */
+  answerWhenWritten: boolean;
 }
 
 /** A hit or ping waiting for its period's salts (the store did not answer yet). */
@@ -58,6 +63,8 @@ interface Waiting {
 }
 
 const RETRY_AFTER_S = 5;
+/** FOOTFALL_ANSWER=written: how long a hit waits for the store before its answer says so. */
+const WRITTEN_WAIT_MS = 5_000;
 /** A hit adds at most this many entries: day, path, week, month, year, their four ids, online, four rate keys, six sources. */
 const MAX_ENTRIES_PER_HIT = 20;
 /** …and at most this many bytes: those entries, with a path and a referrer's names at their longest. */
@@ -84,9 +91,13 @@ export class HitRecorder {
     const at = this.options.clock();
     const periods = this.options.periods.at(site, at);
     const sighting = this.sight(site, periods, visitor) ?? (await this.loadIds({ site, at, visitor, hit }, periods));
-    if (!sighting) return;
+    if (!sighting) {
+      if (this.options.answerWhenWritten) throw unconfirmed();
+      return;
+    }
     this.spend('hit', site, at, visitor, sighting);
     this.add(site, at, periods, hit, visitor.track ? sighting : undefined, sighting.traits);
+    if (this.options.answerWhenWritten) await untilWritten(this.options.writer.batchFor(site.id).landed());
   }
 
   /** Keeps a visitor online without counting a view. */
@@ -293,4 +304,22 @@ export class HitRecorder {
 function waitingBytes({ visitor, hit }: Omit<Waiting, 'bytes'>): number {
   const texts = [visitor.ip, visitor.userAgent, hit?.path, hit?.target, hit?.view.origin, hit?.view.referrer ?? undefined];
   return texts.reduce((sum, text) => sum + entryBytes(text ?? ''), 0);
+}
+
+/** Waits for `landed`, or throws `unconfirmed` after WRITTEN_WAIT_MS. */
+async function untilWritten(landed: Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(unconfirmed()), WRITTEN_WAIT_MS)));
+  try {
+    await Promise.race([landed, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The hit is held and will be counted when the store answers, but this answer cannot promise it. */
+function unconfirmed(): FootfallError {
+  return new FootfallError('store_unavailable', 'The counter store has not confirmed this hit yet; it is kept and counted once the store answers.', {
+    retryAfter: RETRY_AFTER_S,
+  });
 }

@@ -47,6 +47,8 @@ export class PendingBatch {
   entries = 0;
   /** Their memory, estimated: the measure of the outage buffer's byte budget. */
   bytes = 0;
+  /** Made when someone waits for this batch to reach the store (FOOTFALL_ANSWER=written). */
+  private landing?: { promise: Promise<void>; resolve: () => void };
 
   constructor(site: string) {
     this.site = site;
@@ -54,6 +56,21 @@ export class PendingBatch {
 
   get isEmpty(): boolean {
     return this.entries === 0;
+  }
+
+  /** Resolves once the store has applied this batch. */
+  landed(): Promise<void> {
+    if (!this.landing) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((settle) => (resolve = settle));
+      this.landing = { promise, resolve };
+    }
+    return this.landing.promise;
+  }
+
+  /** The store applied it: whoever waits may answer. */
+  markLanded(): void {
+    this.landing?.resolve();
   }
 
   addHit(hit: CountedHit): void {

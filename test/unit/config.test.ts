@@ -16,6 +16,8 @@ describe('configuration', () => {
     assert.equal(config.adminToken, undefined);
     assert.equal(config.scriptName, 'footfall.js');
     assert.equal(loadConfig({ FOOTFALL_SCRIPT_NAME: 's.js' }).scriptName, 's.js');
+    assert.equal(config.answer, 'queued');
+    assert.equal(loadConfig({ FOOTFALL_ANSWER: 'Written' }).answer, 'written');
     assert.ok(Object.isFrozen(config));
   });
 
@@ -46,6 +48,7 @@ describe('configuration', () => {
     [{ FOOTFALL_SCRIPT_NAME: '../s.js' }, /^FOOTFALL_SCRIPT_NAME="\.\.\/s\.js" is not valid: use a file name ending in \.js/],
     [{ FOOTFALL_SCRIPT_NAME: 'stats' }, /^FOOTFALL_SCRIPT_NAME=/],
     [{ FOOTFALL_SCRIPT_NAME: 'busuanzi.js' }, /^FOOTFALL_SCRIPT_NAME=.*other than busuanzi\.js/],
+    [{ FOOTFALL_ANSWER: 'later' }, /^FOOTFALL_ANSWER="later" is not valid: use queued \(answer at once, the default\) or written/],
     [{ FOOTFALL_ADMIN_TOKEN: 'short' }, /^FOOTFALL_ADMIN_TOKEN="\*\*\*" is not valid: use at least 16 characters/],
   ];
   for (const [env, message] of bad) {
