@@ -13,8 +13,8 @@ import { onOutputLines, spawnTracked, stopChild } from './child-processes.js';
 import { freePort } from './free-port.js';
 
 const NGINX = '/usr/sbin/nginx';
-/** The compose file's service names in the upstream block, in order. */
-const UPSTREAM_SERVERS = [/server footfall-a:8080;/, /server footfall-b:8080;/];
+/** An upstream block's run of the compose file's instances, with their parameters. */
+const UPSTREAM_SERVERS = /(\n\s*server footfall-[a-z]:8080([^;]*);)+/g;
 
 export interface NginxProcess {
   readonly url: string;
@@ -22,13 +22,17 @@ export interface NginxProcess {
   stop(): Promise<void>;
 }
 
-/** Starts nginx with deploy/nginx.conf in front of `upstreams` (`host:port`, one per compose instance). */
+/**
+ * Starts nginx with deploy/nginx.conf in front of `upstreams` (`host:port`): in every upstream
+ * block the compose file's instances become these, with the same parameters.
+ */
 export async function startNginx(upstreams: readonly string[]): Promise<NginxProcess> {
-  let site = await readFile(path.join(PACKAGE_ROOT, 'deploy', 'nginx.conf'), 'utf8');
-  // Upstreams beyond the compose file's two are added after the second.
-  const servers = upstreams.map((address) => `server ${address};`);
-  site = site.replace(UPSTREAM_SERVERS[0]!, servers[0]!).replace(UPSTREAM_SERVERS[1]!, servers.slice(1).join('\n  '));
-  if (!site.includes(servers[0]!)) throw new Error('deploy/nginx.conf no longer names the compose upstreams');
+  const original = await readFile(path.join(PACKAGE_ROOT, 'deploy', 'nginx.conf'), 'utf8');
+  const site = original.replace(UPSTREAM_SERVERS, (block) => {
+    const parameters = /server footfall-[a-z]:8080([^;]*);/.exec(block)?.[1] ?? '';
+    return upstreams.map((address) => `\n  server ${address}${parameters};`).join('');
+  });
+  if (site === original) throw new Error('deploy/nginx.conf no longer names the compose upstreams');
   return runNginx(site, '/healthz');
 }
 
