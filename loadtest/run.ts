@@ -17,6 +17,7 @@ import { memory } from './scenarios/memory.js';
 import { reads } from './scenarios/reads.js';
 import { storeCost } from './scenarios/store-cost.js';
 import { subscriptions } from './scenarios/subscriptions.js';
+import { topology } from './scenarios/topology.js';
 
 const SCENARIO_FILES: Record<ScenarioName, Scenario> = {
   ingest,
@@ -25,6 +26,7 @@ const SCENARIO_FILES: Record<ScenarioName, Scenario> = {
   live,
   memory,
   subscriptions,
+  topology,
 };
 
 function git(args: string[]): string {
