@@ -2,7 +2,10 @@
 // ingest.ts): p99 ≤ 20 ms at 50 % of the saturated rate, errors < 1 %. Traffic as in
 // loadtest/lib/traffic.ts (paths, User-Agents, referrers, visitors by X-Forwarded-For): keep
 // the lists in step. footfall must run with FOOTFALL_TRUST_PROXY=1, FOOTFALL_RATE_LIMIT=0 and
-// the bench site (origin https://bench.example.com) — see loadtest/README.md.
+// the bench site (origin https://bench.example.com) — see loadtest/README.md. Through nginx
+// (the deploy topology), footfall trusts 2 hops and nginx runs without its per-address limits
+// (the load comes from one address); with FOOTFALL_ANSWER=written answers wait for their flush,
+// so set P99_MS=100.
 //
 //   k6 run -e BASE_URL=http://127.0.0.1:8080 -e RATE=3500 -e DURATION=30s loadtest/k6/ingest.js
 //
@@ -17,6 +20,7 @@ const ORIGIN = __ENV.ORIGIN || 'https://bench.example.com';
 const RATE = Number(__ENV.RATE || 1000);
 const DURATION = __ENV.DURATION || '30s';
 const VISITORS = Number(__ENV.VISITORS || 30000);
+const P99_MS = Number(__ENV.P99_MS || 20);
 
 if (!/^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/.test(BASE_URL)) {
   throw new Error(`BASE_URL ${BASE_URL} is not a loopback address; load only ever targets this machine`);
@@ -35,7 +39,7 @@ export const options = {
     },
   },
   thresholds: {
-    'http_req_duration{scenario:ingest}': ['p(99)<=20'],
+    'http_req_duration{scenario:ingest}': [`p(99)<=${P99_MS}`],
     http_req_failed: ['rate<0.01'],
     checks: ['rate>0.99'],
   },

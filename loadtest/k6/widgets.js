@@ -2,7 +2,7 @@
 // (websocket transport only, as the Node harness' clients: loadtest/lib/live-worker.ts).
 // Each VU holds one connection for HOLD seconds: handshake `0{…}`, connect to the default
 // namespace with `40{"site":…}`, answer pings `2` with `3`, count `42["counts",…]` events.
-// footfall must run with FOOTFALL_TRUST_PROXY=1 and the bench site (see loadtest/README.md);
+// footfall must run with FOOTFALL_TRUST_PROXY=1 (2 behind nginx) and the bench site (see loadtest/README.md);
 // send hits meanwhile (loadtest/k6/ingest.js at a low RATE) to see broadcasts.
 //
 //   k6 run -e BASE_URL=http://127.0.0.1:8080 -e CLIENTS=5000 -e HOLD=60 loadtest/k6/widgets.js
