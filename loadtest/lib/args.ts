@@ -3,7 +3,7 @@
  * stops the run with what is allowed.
  */
 
-export const SCENARIOS = ['ingest', 'reads', 'store-cost', 'live', 'memory', 'subscriptions', 'topology'] as const;
+export const SCENARIOS = ['ingest', 'reads', 'store-cost', 'live', 'memory', 'subscriptions', 'topology', 'fanout'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 export const STORES = ['sqlite', 'redis'] as const;
 export type StoreName = (typeof STORES)[number];
@@ -35,6 +35,10 @@ export interface BenchOptions {
   /** Simulated days of history and hits per day (memory scenario). */
   historyDays: number;
   historyHitsPerDay: number;
+  /** Simulated instances per tier of the fanout scenario. */
+  fanoutInstances: number[];
+  /** Sites each simulated instance writes per flush (fanout scenario). */
+  fanoutSitesPerFlush: number;
   /** Run footfall under `node --cpu-prof` and summarise the profile. */
   profile: boolean;
   /** Directory for .cpuprofile files (gitignored by *.cpuprofile). */
@@ -58,6 +62,8 @@ const HELP = `npm run bench -- [flags]
   --live-ingest-rate R  hits/s sent while broadcasts run (default 1000)
   --day-hits N          busy-day hits (default 100000), --day-visitors N (default 30000)
   --history-days N      days of history (default 400), --history-hits N per day (default 300; quick 50)
+  --fanout-instances a,b  simulated instances per fanout tier (default 3,10,30; quick 3,10)
+  --fanout-sites-per-flush N  sites each simulated instance writes per 50 ms flush (default 50)
   --profile             run footfall under node --cpu-prof, summarise top self time
   --profile-dir D       where .cpuprofile files go (default loadtest/profiles)
   --tsx                 run footfall from src/ through tsx instead of a tsc build
@@ -65,7 +71,7 @@ const HELP = `npm run bench -- [flags]
 
 const FLAGS = [
   'scenarios', 'stores', 'runs', 'duration', 'warmup', 'connections', 'live-clients', 'live-store', 'idle', 'live-samples',
-  'live-ingest-rate', 'day-hits', 'day-visitors', 'history-days', 'history-hits', 'profile', 'profile-dir', 'tsx', 'quick',
+  'live-ingest-rate', 'day-hits', 'day-visitors', 'history-days', 'history-hits', 'fanout-instances', 'fanout-sites-per-flush', 'profile', 'profile-dir', 'tsx', 'quick',
 ];
 
 function list<T extends string>(flag: string, raw: string, allowed: readonly T[]): T[] {
@@ -114,6 +120,8 @@ export function parseArgs(argv: readonly string[]): Readonly<BenchOptions> {
     dayVisitors: 30_000,
     historyDays: 400,
     historyHitsPerDay: quick ? 50 : 300,
+    fanoutInstances: quick ? [3, 10] : [3, 10, 30],
+    fanoutSitesPerFlush: 50,
     profile: false,
     profileDir: 'loadtest/profiles',
     tsx: false,
@@ -137,6 +145,8 @@ export function parseArgs(argv: readonly string[]): Readonly<BenchOptions> {
       case 'day-visitors': options.dayVisitors = positive('--day-visitors', value); break;
       case 'history-days': options.historyDays = positive('--history-days', value); break;
       case 'history-hits': options.historyHitsPerDay = positive('--history-hits', value); break;
+      case 'fanout-instances': options.fanoutInstances = value.split(',').map((n) => positive('--fanout-instances', n)); break;
+      case 'fanout-sites-per-flush': options.fanoutSitesPerFlush = positive('--fanout-sites-per-flush', value); break;
       case 'profile': options.profile = true; break;
       case 'profile-dir': options.profileDir = value; break;
       case 'tsx': options.tsx = true; break;

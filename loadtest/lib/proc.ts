@@ -37,6 +37,13 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / clockTicks();
 }
 
+/** Bytes `pid` passed to read and write calls so far, sockets included (/proc/<pid>/io). */
+export function ioBytes(pid: number): { read: number; written: number } {
+  const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+  const field = (name: string) => Number(new RegExp(`^${name}: (\\d+)$`, 'm').exec(io)?.[1] ?? Number.NaN);
+  return { read: field('rchar'), written: field('wchar') };
+}
+
 /** Open file descriptors of `pid`. */
 export function openFds(pid: number): number {
   try {

@@ -288,6 +288,18 @@ export class Counter {
     return this.store.changes.subscribe(listener);
   }
 
+  /**
+   * Asks for the change notices of `site` (a store shared by many instances sends each only the
+   * sites it watches). Counted: each call is undone by one `unwatchSite`.
+   */
+  watchSite(site: string): void {
+    this.store.changes.watch(site);
+  }
+
+  unwatchSite(site: string): void {
+    this.store.changes.unwatch(site);
+  }
+
   /** Entries accepted but not yet written, and those waiting for their salts. */
   get backlog(): number {
     return this.buffered.entries;

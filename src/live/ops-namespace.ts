@@ -6,6 +6,11 @@
  * once per interval, whatever the number of clients), and none while no client is connected.
  * A refused handshake closes the connection, so one socket cannot try credential after
  * credential.
+ *
+ * The table is read on its own timer, not on change notices, so `/ops` watches no site on the
+ * store's change feed: an operator following every site would otherwise subscribe each instance
+ * to every site's channel, the fan-out the per-site channels avoid (store/redis/change-feed.ts).
+ * One read per followed site per interval is the price, the same whether the site changed or not.
  */
 import type { Namespace, Server, Socket } from 'socket.io';
 import type { ClientAddress } from '../counting/client-address.js';

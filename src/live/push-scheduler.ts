@@ -76,7 +76,12 @@ export class PushScheduler {
   /** A socket of `site` asking `ask` joined `room`. */
   join(site: string, room: string, ask: PageAsk): void {
     let watch = this.watched.get(site);
-    if (!watch) this.watched.set(site, (watch = { rooms: new Map(), dirty: true, lastRead: 0 }));
+    if (!watch) {
+      this.watched.set(site, (watch = { rooms: new Map(), dirty: true, lastRead: 0 }));
+      // Notices of other instances' writes come only for watched sites; the first read is due
+      // at once (dirty), so a notice missed while the watch starts costs nothing.
+      this.options.counter.watchSite(site);
+    }
     let members = watch.rooms.get(room);
     if (!members) watch.rooms.set(room, (members = { ask, sockets: 0 }));
     members.sockets += 1;
@@ -92,6 +97,7 @@ export class PushScheduler {
     if (watch.rooms.size === 0) {
       clearTimeout(watch.timer);
       this.watched.delete(site);
+      this.options.counter.unwatchSite(site);
     } else watch.dirty = true;
   }
 
@@ -116,7 +122,11 @@ export class PushScheduler {
 
   close(): void {
     clearInterval(this.timer);
-    for (const watch of this.watched.values()) clearTimeout(watch.timer);
+    for (const [site, watch] of this.watched) {
+      clearTimeout(watch.timer);
+      this.options.counter.unwatchSite(site);
+    }
+    this.watched.clear();
   }
 
   /** Reads every watched site that changed (or is due for a refresh) and pushes what differs. */

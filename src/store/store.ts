@@ -332,16 +332,23 @@ export type StoreConnectionState = 'connecting' | 'ready' | 'reconnecting' | 'cl
 
 /**
  * Change notices: after each flush, the ids of the sites it wrote. Every instance on the same
- * store hears them, so a hit taken by one instance reaches the widgets held by all. A lost
- * notice only delays a push until the next periodic refresh.
+ * store that watches a site hears them, so a hit taken by one instance reaches the widgets held
+ * by all. A lost notice only delays a push until the next periodic refresh.
  */
 export interface ChangeFeed {
   publish(sites: readonly string[]): void;
   /**
-   * Calls `listener` with the sites of every notice, this instance's own included; resolves
+   * Calls `listener` with the changed sites among the watched ones, this instance's own writes
+   * included; a feed that hears every site at no cost (in-process) may pass others too. Resolves
    * once notices are being received.
    */
   subscribe(listener: (sites: readonly string[]) => void): Promise<void>;
+  /**
+   * Asks for the notices of `site`, from now on (a notice in flight may be missed: read the
+   * site once after watching it). Counted: each `watch` is undone by one `unwatch`.
+   */
+  watch(site: string): void;
+  unwatch(site: string): void;
 }
 
 /** What every backend is built with (see create-store.ts). */

@@ -35,6 +35,11 @@ export interface ConnectRedisOptions {
    * writer holds the batch); on for a subscriber, whose SUBSCRIBE may precede the connection.
    */
   offlineQueue?: boolean;
+  /**
+   * For a change-feed subscriber on a Cluster: one sharded-pub/sub connection per master, so
+   * that SSUBSCRIBE reaches the node of each channel's slot. A single server ignores it.
+   */
+  shardedSubscribers?: boolean;
 }
 
 const DEFAULT_READY_TIMEOUT_MS = 10_000;
@@ -61,7 +66,7 @@ function commandOptions(timeoutMs: number): RedisOptions {
   };
 }
 
-function createClient(url: RedisStoreUrl, commandTimeoutMs: number, offlineQueue: boolean): RedisClient {
+function createClient(url: RedisStoreUrl, commandTimeoutMs: number, offlineQueue: boolean, shardedSubscribers: boolean): RedisClient {
   if (url.kind === 'redis') {
     return new Redis(url.url, {
       ...commandOptions(commandTimeoutMs),
@@ -73,6 +78,7 @@ function createClient(url: RedisStoreUrl, commandTimeoutMs: number, offlineQueue
   const options: ClusterOptions = {
     enableAutoPipelining: true,
     enableOfflineQueue: offlineQueue,
+    shardedSubscribers,
     clusterRetryStrategy: backoff,
     slotsRefreshTimeout: commandTimeoutMs,
     redisOptions: {
@@ -168,7 +174,8 @@ function waitUntilReady(client: RedisClient, timeoutMs: number): Promise<void> {
 /** Opens a connection without waiting for it; ioredis connects (and reconnects) by itself. */
 export function openRedis(url: RedisStoreUrl, options: ConnectRedisOptions): RedisConnection {
   const log = options.log.child({ module: 'redis', connection: options.name ?? 'store' });
-  return watchConnection(createClient(url, options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS, options.offlineQueue ?? false), log);
+  const client = createClient(url, options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS, options.offlineQueue ?? false, options.shardedSubscribers ?? false);
+  return watchConnection(client, log);
 }
 
 /**

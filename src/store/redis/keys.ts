@@ -43,7 +43,8 @@
  *   footfall:audit    list    audit entries as JSON, newest first, ≤ MAX_AUDIT_ENTRIES
  *   footfall:keys     hash    key id → KeyRecord JSON (secret hashed)        no TTL (expiry in the record)
  *
- *   footfall:changed  channel change notices: the sites one flush wrote, comma-separated
+ *   {s}:changed       shard channel  change notice of one site (SPUBLISH, Redis 7): the
+ *                             site id; in the site's slot, so only its master carries it
  *
  * The index sets are pruned of passed entries whenever a script adds to them.
  */
@@ -51,8 +52,6 @@ import type { RefusalReason } from '../store.js';
 
 /** The set of site ids; on a Cluster it is in another slot than any site's keys. */
 export const SITES_KEY = 'footfall:sites';
-/** The pub/sub channel of change notices (change-feed.ts): comma-separated site ids. */
-export const CHANGES_CHANNEL = 'footfall:changed';
 /** The audit list, newest first. */
 export const AUDIT_KEY = 'footfall:audit';
 /** Site owners' keys: id → the record as JSON, its secret hashed. */
@@ -168,6 +167,14 @@ export function siteKeys(site: string): SiteKeys {
     rate: (minute) => `${prefix}rl:${minute}`,
     writers: `${prefix}b`,
   };
+}
+
+/**
+ * The sharded pub/sub channel of a site's change notices (change-feed.ts). A channel, not a key,
+ * but under the site's hash tag: SPUBLISH goes to the master that holds the site's figures.
+ */
+export function changesChannel(site: string): string {
+  return `${siteKeys(site).prefix}changed`;
 }
 
 /** A month's or year's member of the `{s}:periods` index: `m:2026-11`, `y:2026`. */
