@@ -41,7 +41,9 @@ async function tier(context: ScenarioContext, clientsWanted: number, run: number
   const footfall = await startScenarioFootfall(context, `live-${clientsWanted}`, {
     store: options.liveStore,
     ...(redis ? { redisUrl: redis.url } : {}),
-    env: { FOOTFALL_PUSH_INTERVAL_MS: String(PUSH_INTERVAL_MS), FOOTFALL_CONNECTIONS_PER_IP: '1000000' },
+    // The clients all come from 127.0.0.1, and the tiers go past the default connection cap
+    // (10,000, which would refuse the ingest phase's own connections).
+    env: { FOOTFALL_PUSH_INTERVAL_MS: String(PUSH_INTERVAL_MS), FOOTFALL_CONNECTIONS_PER_IP: '1000000', FOOTFALL_MAX_CONNECTIONS: '1000000' },
     // The inspector (loopback, no session until asked) lets the bench force a full GC.
     nodeArgs: ['--inspect=127.0.0.1:0'],
   });

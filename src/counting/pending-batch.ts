@@ -164,13 +164,13 @@ export class PendingBatch {
     return week;
   }
 
+  /** Keyed by label alone: a month's (`2026-11`) never equals a year's (`2026`). */
   private period(ref: PeriodRef): PeriodDelta {
-    const key = `${ref.kind}:${ref.label}`;
-    let period = this.periods.get(key);
+    let period = this.periods.get(ref.label);
     if (!period) {
       period = { kind: ref.kind, label: ref.label, views: 0, ids: new Set(), keepUntil: ref.keepUntil, sketchUntil: ref.sketchUntil };
-      this.periods.set(key, period);
-      this.grow(key);
+      this.periods.set(ref.label, period);
+      this.grow(ref.label);
     }
     return period;
   }

@@ -19,7 +19,8 @@ interface Tally {
 
 export class RateLimiter {
   private readonly limit: number;
-  private readonly tallies = new Map<string, Tally>();
+  /** Site → key → tally: keys are looked up as they are, not joined into a new string per hit. */
+  private readonly tallies = new Map<string, Map<string, Tally>>();
   private sweptMinute = 0;
 
   /** `limit` per minute; 0 turns the limit off. */
@@ -35,7 +36,7 @@ export class RateLimiter {
   wait(site: string, key: string, now: number): number {
     if (this.limit === 0) return 0;
     const minute = Math.floor(now / 60_000);
-    const tally = this.tallies.get(`${site}\n${key}`);
+    const tally = this.tallies.get(site)?.get(key);
     if (!tally || tally.minute !== minute) return 0;
     if (Math.max(tally.local, tally.shared + tally.local - tally.localAtShared) < this.limit) return 0;
     return Math.max(1, Math.ceil(((minute + 1) * 60_000 - now) / 1000));
@@ -46,18 +47,20 @@ export class RateLimiter {
     if (this.limit === 0) return;
     const minute = Math.floor(now / 60_000);
     this.sweep(minute);
-    const tallyKey = `${site}\n${key}`;
-    let tally = this.tallies.get(tallyKey);
-    if (!tally || tally.minute !== minute) this.tallies.set(tallyKey, (tally = { minute, local: 0, shared: 0, localAtShared: 0 }));
+    let ofSite = this.tallies.get(site);
+    if (!ofSite) this.tallies.set(site, (ofSite = new Map()));
+    let tally = ofSite.get(key);
+    if (!tally || tally.minute !== minute) ofSite.set(key, (tally = { minute, local: 0, shared: 0, localAtShared: 0 }));
     tally.local += 1;
   }
 
   /** Learns the totals across instances that the store returned for a batch of `site`. */
   learn(site: string, totals: RateTotals): void {
-    if (this.limit === 0) return;
+    const ofSite = this.tallies.get(site);
+    if (this.limit === 0 || !ofSite) return;
     for (const { minute, totals: counts } of totals) {
       for (const [key, total] of counts) {
-        const tally = this.tallies.get(`${site}\n${key}`);
+        const tally = ofSite.get(key);
         if (tally && tally.minute === minute && total > tally.shared) {
           tally.shared = total;
           tally.localAtShared = tally.local;
@@ -70,6 +73,9 @@ export class RateLimiter {
   private sweep(minute: number): void {
     if (minute === this.sweptMinute) return;
     this.sweptMinute = minute;
-    for (const [key, tally] of this.tallies) if (tally.minute < minute) this.tallies.delete(key);
+    for (const [site, ofSite] of this.tallies) {
+      for (const [key, tally] of ofSite) if (tally.minute < minute) ofSite.delete(key);
+      if (ofSite.size === 0) this.tallies.delete(site);
+    }
   }
 }

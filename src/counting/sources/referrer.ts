@@ -29,6 +29,7 @@ import { parse } from 'tldts';
 import { cleanName } from './clean-name.js';
 import { DIRECT } from './dimensions.js';
 import { knownAppName, knownSiteName } from './known-referrers.js';
+import { memoize } from './memo.js';
 
 // Android package names: two or more dot-separated Java identifiers.
 const ANDROID_PACKAGE = /^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+$/;
@@ -83,11 +84,14 @@ function isSameSite(host: string, pageOrigin: string, siteOrigins: readonly stri
   return siteOrigins.some((origin) => bare === hostOfOrigin(origin));
 }
 
-/** The lowercase host of an origin without a trailing dot and a leading `www.`. */
-function hostOfOrigin(origin: string): string | undefined {
+/**
+ * The lowercase host of an origin without a trailing dot and a leading `www.` ('' for none).
+ * Remembered: every view asks it of its page's origin and the site's, a handful per site.
+ */
+const hostOfOrigin = memoize(1_000, (origin: string): string => {
   const host = ORIGIN_HOST.exec(origin)?.[1];
-  return host ? withoutWww(host.toLowerCase().replace(/\.$/, '')) : undefined;
-}
+  return host ? withoutWww(host.toLowerCase().replace(/\.$/, '')) : '';
+});
 
 function withoutWww(host: string): string {
   return host.startsWith('www.') ? host.slice(4) : host;
