@@ -4,11 +4,11 @@
  * until it closes — never localStorage or cookies), then follow every site live through the
  * Socket.IO namespace `/ops`, and open a site for its charts, sources and refused hits.
  */
-import { ApiError, createApi } from '../shared/api.js';
-import { formatCount, formatWeekday } from '../shared/format.js';
-import { mountLanguageSwitch, onLanguageChange, preferredLanguage, setLanguage, t } from '../shared/i18n.js';
-import { LiveFeed } from '../shared/live.js';
-import { SiteView } from '../shared/site-view.js';
+import { ApiError, createApi } from '../common/api.js';
+import { formatCount, formatWeekday } from '../common/format.js';
+import { mountLanguageSwitch, onLanguageChange, preferredLanguage, setLanguage, t } from '../common/i18n.js';
+import { LiveFeed } from '../common/live.js';
+import { SiteView } from '../common/site-view.js';
 import { SitesTable } from './sites-table.js';
 
 const TOKEN_KEY = 'footfall.ops.token';

@@ -4,7 +4,7 @@
  * (no re-render), so 500 sites cost a few hundred string comparisons per interval. Rows are
  * moved only when the sort order actually changes.
  */
-import { formatAgo, formatCount, formatTime } from '../shared/format.js';
+import { formatAgo, formatCount, formatTime } from '../common/format.js';
 
 /** @typedef {{ counts: any, lastHit: string | null }} SiteRow */
 /** @typedef {'site' | 'online' | 'today' | 'week' | 'total' | 'lastHit'} SortKey */

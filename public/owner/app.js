@@ -8,10 +8,10 @@
  * request line: the API gets it in `Authorization`, the live feed in its handshake). Without a
  * key the page asks as a visitor of a public site, and says so plainly when the site is not.
  */
-import { ApiError, createApi } from '../shared/api.js';
-import { mountLanguageSwitch, onLanguageChange, preferredLanguage, setLanguage, t } from '../shared/i18n.js';
-import { LiveFeed } from '../shared/live.js';
-import { SiteView } from '../shared/site-view.js';
+import { ApiError, createApi } from '../common/api.js';
+import { mountLanguageSwitch, onLanguageChange, preferredLanguage, setLanguage, t } from '../common/i18n.js';
+import { LiveFeed } from '../common/live.js';
+import { SiteView } from '../common/site-view.js';
 
 /** Until the server answers again after a network failure. */
 const RETRY_MS = 10_000;

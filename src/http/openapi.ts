@@ -492,7 +492,7 @@ const OPERATIONS: Operation[] = [
   },
   {
     method: 'get',
-    path: '/shared/vendor/{file}',
+    path: '/common/vendor/{file}',
     id: 'dashboardVendor',
     tag: 'Pages',
     access: 'public',

@@ -1,7 +1,7 @@
 /**
  * The browser snippet (`/footfall.js`, also under FOOTFALL_SCRIPT_NAME, and the live part it
  * loads), the demo page at `/` and the two dashboards — `/ops` for the operator, `/s/<site>`
- * for a site's owner — with the modules they share (`/shared/`) and their vendor files (uPlot, the Socket.IO client) served
+ * for a site's owner — with the modules they share (`/common/`) and their vendor files (uPlot, the Socket.IO client) served
  * from the installed packages, never a CDN. `/footfall.js` keeps one address, so it is cached
  * briefly and revalidated; the files it loads carry a content hash and are cached for a year.
  */
@@ -17,8 +17,8 @@ const REVALIDATE = 'public, max-age=300, must-revalidate';
 
 const require = createRequire(import.meta.url);
 /**
- * `/shared/vendor/<name>` → the file in its package, wherever npm placed the package. Under
- * `/shared/`, not `/ops/`: a proxy that keeps `/ops` to the operator's network must not break
+ * `/common/vendor/<name>` → the file in its package, wherever npm placed the package. Under
+ * `/common/`, not `/ops/`: a proxy that keeps `/ops` to the operator's network must not break
  * the owners' dashboards.
  */
 const VENDOR = new Map([
@@ -40,7 +40,7 @@ const DASHBOARD_HEADERS = {
 };
 
 /** Where the dashboards' files are served from. */
-const DASHBOARD_PATHS = ['/ops', '/owner', '/shared', '/s'];
+const DASHBOARD_PATHS = ['/ops', '/owner', '/common', '/s'];
 /** The owner's dashboard: one page for every site, which it reads from its own address. */
 const OWNER_PAGE = path.join(PUBLIC_DIR, 'owner', 'index.html');
 
@@ -66,7 +66,7 @@ export function staticRoutes(scriptName: string): Router {
     res.set(DASHBOARD_HEADERS);
     next();
   });
-  router.get('/shared/vendor/:file', (req, res, next) => {
+  router.get('/common/vendor/:file', (req, res, next) => {
     const file = VENDOR.get(req.params.file);
     if (!file) return next();
     res.sendFile(file, { headers: { 'Cache-Control': REVALIDATE } }, (error) => error && next(error));

@@ -198,10 +198,10 @@ describe('browser: the owner dashboard', function () {
     const s = rig.server;
     const owner = await fetch(`${s.url}/s/long-huu`);
     const ops = await fetch(`${s.url}/ops/`);
-    const shared = await fetch(`${s.url}/shared/site-view.js`);
+    const common = await fetch(`${s.url}/common/site-view.js`);
     assert.equal(owner.status, 200);
     assert.match(owner.headers.get('content-type') ?? '', /^text\/html/);
-    for (const response of [owner, ops, shared]) {
+    for (const response of [owner, ops, common]) {
       const csp = response.headers.get('content-security-policy') ?? '';
       assert.match(csp, /default-src 'self'/);
       assert.match(csp, /frame-ancestors 'none'/);

@@ -1,5 +1,5 @@
 /**
- * "Coming in now" (public/shared/arrivals.js): today's referrer counts read every few seconds,
+ * "Coming in now" (public/common/arrivals.js): today's referrer counts read every few seconds,
  * and what grew over the last minute.
  */
 import { strict as assert } from 'node:assert';
@@ -20,7 +20,7 @@ const S = 1000;
 describe('coming in now', () => {
   let Window: Arrivals['ArrivalWindow'];
   before(async () => {
-    ({ ArrivalWindow: Window } = (await import(pathToFileURL(path.join(PACKAGE_ROOT, 'public', 'shared', 'arrivals.js')).href)) as Arrivals);
+    ({ ArrivalWindow: Window } = (await import(pathToFileURL(path.join(PACKAGE_ROOT, 'public', 'common', 'arrivals.js')).href)) as Arrivals);
   });
 
   it('shows what grew since the first reading, most first, and nothing before a second reading', () => {

@@ -1,5 +1,5 @@
 /**
- * The dashboards' words and formats (public/shared), under Node: one translation table for
+ * The dashboards' words and formats (public/common), under Node: one translation table for
  * /ops and /s/<site>, every key in both languages with the same placeholders, every label the
  * pages name present in it, and numbers and dates as each language writes them.
  */
@@ -30,7 +30,7 @@ interface Sources {
 
 const PUBLIC = path.join(PACKAGE_ROOT, 'public');
 /** The dashboards' modules are plain browser JS: loaded by URL, typed here by hand. */
-const load = <T>(file: string) => import(pathToFileURL(path.join(PUBLIC, 'shared', file)).href) as Promise<T>;
+const load = <T>(file: string) => import(pathToFileURL(path.join(PUBLIC, 'common', file)).href) as Promise<T>;
 
 /** footfall's own source names (src/counting/sources/dimensions.ts, OTHER_PATH) and the devices. */
 const PLACEHOLDERS = ['(direct)', '(internal)', '(none)', '(unknown)', '(other)'];

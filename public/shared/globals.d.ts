@@ -1,3 +1,0 @@
-/** Globals of the vendor scripts the dashboards load before their modules (served from /shared/vendor/). */
-declare const io: (url: string, options?: Record<string, unknown>) => any;
-declare const uPlot: any;
