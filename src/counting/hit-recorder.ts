@@ -63,7 +63,7 @@ interface Waiting {
 }
 
 const RETRY_AFTER_S = 5;
-/** FOOTFALL_ANSWER=written: how long a hit waits for the store before its answer says so. */
+/** FOOTFALL_ANSWER=written: how long a batch's hits wait for the store before their answers say so. */
 const WRITTEN_WAIT_MS = 5_000;
 /** A hit adds at most this many entries: day, path, week, month, year, their four ids, online, four rate keys, six sources. */
 const MAX_ENTRIES_PER_HIT = 20;
@@ -97,7 +97,7 @@ export class HitRecorder {
     }
     this.spend('hit', site, at, visitor, sighting);
     this.add(site, at, periods, hit, visitor.track ? sighting : undefined, sighting.traits);
-    if (this.options.answerWhenWritten) await untilWritten(this.options.writer.batchFor(site.id).landed());
+    if (this.options.answerWhenWritten && !(await this.options.writer.batchFor(site.id).landed(WRITTEN_WAIT_MS))) throw unconfirmed();
   }
 
   /** Keeps a visitor online without counting a view. */
@@ -304,17 +304,6 @@ export class HitRecorder {
 function waitingBytes({ visitor, hit }: Omit<Waiting, 'bytes'>): number {
   const texts = [visitor.ip, visitor.userAgent, hit?.path, hit?.target, hit?.view.origin, hit?.view.referrer ?? undefined];
   return texts.reduce((sum, text) => sum + entryBytes(text ?? ''), 0);
-}
-
-/** Waits for `landed`, or throws `unconfirmed` after WRITTEN_WAIT_MS. */
-async function untilWritten(landed: Promise<void>): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(unconfirmed()), WRITTEN_WAIT_MS)));
-  try {
-    await Promise.race([landed, late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** The hit is held and will be counted when the store answers, but this answer cannot promise it. */

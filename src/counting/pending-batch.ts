@@ -48,7 +48,7 @@ export class PendingBatch {
   /** Their memory, estimated: the measure of the outage buffer's byte budget. */
   bytes = 0;
   /** Made when someone waits for this batch to reach the store (FOOTFALL_ANSWER=written). */
-  private landing?: { promise: Promise<void>; resolve: () => void };
+  private landing?: { promise: Promise<boolean>; settle: (landed: boolean) => void; timer: NodeJS.Timeout };
 
   constructor(site: string) {
     this.site = site;
@@ -58,19 +58,27 @@ export class PendingBatch {
     return this.entries === 0;
   }
 
-  /** Resolves once the store has applied this batch. */
-  landed(): Promise<void> {
+  /**
+   * True once the store has applied this batch; false if it has not within `withinMs` of the
+   * first wait. One timer per batch, not per hit: a hit that joins a batch already late is told
+   * at once.
+   */
+  landed(withinMs: number): Promise<boolean> {
     if (!this.landing) {
-      let resolve!: () => void;
-      const promise = new Promise<void>((settle) => (resolve = settle));
-      this.landing = { promise, resolve };
+      let settle!: (landed: boolean) => void;
+      const promise = new Promise<boolean>((resolve) => (settle = resolve));
+      const timer = setTimeout(() => settle(false), withinMs);
+      timer.unref();
+      this.landing = { promise, settle, timer };
     }
     return this.landing.promise;
   }
 
   /** The store applied it: whoever waits may answer. */
   markLanded(): void {
-    this.landing?.resolve();
+    if (!this.landing) return;
+    clearTimeout(this.landing.timer);
+    this.landing.settle(true);
   }
 
   addHit(hit: CountedHit): void {
