@@ -143,6 +143,8 @@ export function openWidget(base: string, transport: 'websocket' | 'polling', add
     auth: { site: SITE },
     transports: [transport],
     extraHeaders: { origin: SITE_ORIGIN, 'user-agent': `${BROWSER_UA} widget ${address}` },
+    // engine.io-client passes `agent` to ws and to its Node XHR (both take an http.Agent);
+    // its type says string | boolean only.
     agent: new http.Agent({ keepAlive: true, localAddress: address }) as unknown as string,
     forceNew: true,
     reconnection: true,
