@@ -15,7 +15,7 @@ import { createCounter } from './counting/create-counter.js';
 import { createCountryLookup } from './counting/sources/country.js';
 import { SourceClassifier } from './counting/sources/source-classifier.js';
 import { createApp } from './http/app.js';
-import { applyHttpLimits, HTTP_SERVER_OPTIONS } from './http/http-limits.js';
+import { applyHttpLimits, HTTP_SERVER_OPTIONS, stopKeepingAlive } from './http/http-limits.js';
 import type { RouteEntry } from './http/route-list.js';
 import type { Readiness } from './http/health-routes.js';
 import { attachLive, type Live } from './live/live-server.js';
@@ -107,6 +107,7 @@ export async function startServer(config: Readonly<Config>, log: Logger): Promis
   const close = async () => {
     const deadline = Date.now() + SHUTDOWN_BUDGET_MS;
     readiness.draining = true;
+    stopKeepingAlive(http);
     const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
     http.closeIdleConnections();
     await live.close();

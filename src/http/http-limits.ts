@@ -3,7 +3,7 @@
  * wait 60 s for headers and 300 s for a request, with no cap on connections): a slow client
  * holding sockets open must run out of time long before the server runs out of sockets.
  */
-import type { Server, ServerOptions } from 'node:http';
+import type { IncomingMessage, Server, ServerOptions, ServerResponse } from 'node:http';
 
 /** Headers must arrive within this; a browser sends them at once (slowloris sends one a minute). */
 export const HEADERS_TIMEOUT_MS = 10_000;
@@ -21,4 +21,16 @@ export function applyHttpLimits(server: Server, maxConnections: number): void {
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   server.maxConnections = maxConnections;
+}
+
+/**
+ * From the start of a graceful stop, every answer closes its connection. A proxy's kept-alive
+ * connection would otherwise carry new requests to the stopping server until the stop cuts it
+ * off, mid-answer; the proxy then sends such a hit to another instance, and a hit the stopping
+ * server had already written (FOOTFALL_ANSWER=written) would count twice.
+ */
+export function stopKeepingAlive(server: Server): void {
+  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    res.shouldKeepAlive = false;
+  });
 }
