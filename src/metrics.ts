@@ -60,13 +60,29 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   collectDefaultMetrics({ register: registry, prefix: 'footfall_process_' });
   const siteLimit = options.siteLimit ?? 100;
   const labelled = new Set<string>();
-  const children = new Map<string, { inc(): void }>();
-  const hits = new PromCounter({ name: 'footfall_hits_total', help: 'Hit and ping requests by result.', labelNames: ['result'], registers: [registry] });
+  // Counted on every request as plain numbers, handed to prom-client when it is scraped: a
+  // labelled child's `inc` hashes its labels on every call.
+  const resultCounts = new Map<HitResult, number>();
+  const siteResultCounts = new Map<string, Map<HitResult, number>>();
+  const hits = new PromCounter({
+    name: 'footfall_hits_total',
+    help: 'Hit and ping requests by result.',
+    labelNames: ['result'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [result, count] of resultCounts) this.inc({ result }, count);
+    },
+  });
   const siteHits = new PromCounter({
     name: 'footfall_site_hits_total',
     help: `Hit and ping requests of known sites by site and result; past ${siteLimit} sites the rest count as site="${OTHER_SITE_LABEL}".`,
     labelNames: ['site', 'result'],
     registers: [registry],
+    collect() {
+      this.reset();
+      for (const [site, counts] of siteResultCounts) for (const [result, count] of counts) this.inc({ site, result }, count);
+    },
   });
   const bufferEntries = new Gauge({
     name: 'footfall_buffer_entries',
@@ -96,17 +112,13 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       lastConnection = connection;
     },
     countIngest(result, knownSite) {
-      // Label lookups hash their values on every call: the hot path keeps the children.
-      let child = children.get(result);
-      if (!child) children.set(result, (child = hits.labels({ result })));
-      child.inc();
+      resultCounts.set(result, (resultCounts.get(result) ?? 0) + 1);
       if (knownSite === undefined) return;
       if (!labelled.has(knownSite) && labelled.size < siteLimit) labelled.add(knownSite);
       const site = labelled.has(knownSite) ? knownSite : OTHER_SITE_LABEL;
-      const key = `${site}\n${result}`;
-      let siteChild = children.get(key);
-      if (!siteChild) children.set(key, (siteChild = siteHits.labels({ site, result })));
-      siteChild.inc();
+      let counts = siteResultCounts.get(site);
+      if (!counts) siteResultCounts.set(site, (counts = new Map()));
+      counts.set(result, (counts.get(result) ?? 0) + 1);
     },
     flushSeconds: new Histogram({
       name: 'footfall_flush_duration_seconds',

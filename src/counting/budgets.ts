@@ -30,9 +30,15 @@ export interface BudgetAsk {
 
 /**
  * Prefixes of the shared rate counts; a visitor id (base64url) never contains `:`, so the
- * per-visitor counts keep their bare ids.
+ * per-visitor counts keep their bare ids. Each limiter keys its own tallies by the bare key:
+ * joining a new string per hit would cost a lookup of a string never hashed before.
  */
 const PREFIX: Record<Budget, string> = { visitorViews: '', addressViews: 'v:', addressPings: 'p:', addressNewVisitors: 'n:' };
+const BUDGET_OF_PREFIX = new Map<string, Budget>(
+  Object.entries(PREFIX)
+    .filter(([, prefix]) => prefix !== '')
+    .map(([budget, prefix]) => [prefix, budget as Budget]),
+);
 
 const REFUSAL: Record<Budget, string> = {
   visitorViews: 'Too many page views from this visitor',
@@ -64,13 +70,13 @@ export class Budgets {
    */
   take(site: string, asks: readonly BudgetAsk[], now: number): { budget: Budget; error: FootfallError } | undefined {
     for (const { budget, key } of asks) {
-      const retryAfter = this.limiters[budget].wait(site, PREFIX[budget] + key, now);
+      const retryAfter = this.limiters[budget].wait(site, key, now);
       if (retryAfter > 0) {
         const message = `${REFUSAL[budget]} for site "${site}" this minute; try again in ${retryAfter} s.`;
         return { budget, error: new FootfallError('rate_limited', message, { retryAfter }) };
       }
     }
-    for (const { budget, key } of asks) this.limiters[budget].take(site, PREFIX[budget] + key, now);
+    for (const { budget, key } of asks) this.limiters[budget].take(site, key, now);
     return undefined;
   }
 
@@ -81,7 +87,11 @@ export class Budgets {
 
   /** Learns the totals across instances that the store returned for a batch of `site`. */
   learn(site: string, totals: RateTotals): void {
-    // Keys carry their budget's prefix, so each limiter finds only its own among them.
-    for (const limiter of Object.values(this.limiters)) limiter.learn(site, totals);
+    for (const { minute, totals: counts } of totals) {
+      for (const [shared, total] of counts) {
+        const budget = shared[1] === ':' ? BUDGET_OF_PREFIX.get(shared.slice(0, 2)) : 'visitorViews';
+        if (budget !== undefined) this.limiters[budget].learn(site, minute, shared.slice(PREFIX[budget].length), total);
+      }
+    }
   }
 }

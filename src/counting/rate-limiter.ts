@@ -5,8 +5,6 @@
  * what the other instances accepted within the last flush interval. Keys whose counts are not
  * shared (untracked visitors) are limited per instance.
  */
-import type { RateTotals } from '../store/store.js';
-
 interface Tally {
   minute: number;
   /** Views this instance accepted this minute. */
@@ -54,18 +52,12 @@ export class RateLimiter {
     tally.local += 1;
   }
 
-  /** Learns the totals across instances that the store returned for a batch of `site`. */
-  learn(site: string, totals: RateTotals): void {
-    const ofSite = this.tallies.get(site);
-    if (this.limit === 0 || !ofSite) return;
-    for (const { minute, totals: counts } of totals) {
-      for (const [key, total] of counts) {
-        const tally = ofSite.get(key);
-        if (tally && tally.minute === minute && total > tally.shared) {
-          tally.shared = total;
-          tally.localAtShared = tally.local;
-        }
-      }
+  /** Learns the total across instances that the store returned for `key` of `site` in `minute`. */
+  learn(site: string, minute: number, key: string, total: number): void {
+    const tally = this.tallies.get(site)?.get(key);
+    if (tally && tally.minute === minute && total > tally.shared) {
+      tally.shared = total;
+      tally.localAtShared = tally.local;
     }
   }
 

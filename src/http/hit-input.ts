@@ -3,6 +3,7 @@
  * with the field named, and counts nothing.
  */
 import { z } from 'zod';
+import { memoize } from '../counting/memo.js';
 import { MAX_URL_LENGTH, pageOf, type Page } from '../counting/page-path.js';
 import { describeIssues, SITE_ID_PATTERN } from '../counting/site.js';
 import { FootfallError } from '../errors.js';
@@ -30,6 +31,19 @@ export interface Hit {
 }
 
 /**
+ * A site's pages are viewed over and over: each URL is parsed once while it stays among the
+ * recent ones. Only URLs of a usual length are remembered, which bounds the memory to about
+ * 6 MB whatever URLs are sent.
+ */
+const REMEMBERED_PAGES = 4096;
+const REMEMBERED_URL_LENGTH = 512;
+const rememberedPage = memoize(REMEMBERED_PAGES, pageOf);
+
+function pageOfUrl(url: string): Page | undefined {
+  return url.length <= REMEMBERED_URL_LENGTH ? rememberedPage(url) : pageOf(url);
+}
+
+/**
  * Validates a hit body. The common, valid case is checked by hand and parses its URL once;
  * `hitBodySchema` stays the definition and explains every refusal.
  */
@@ -38,7 +52,7 @@ export function readHit(value: unknown): Hit {
     const { site, url, referrer } = value as Record<string, unknown>;
     const referrerOk = referrer === undefined || referrer === null || (typeof referrer === 'string' && referrer.length <= MAX_URL_LENGTH);
     if (typeof site === 'string' && SITE_ID_PATTERN.test(site) && typeof url === 'string' && url.length <= MAX_URL_LENGTH && referrerOk) {
-      const page = pageOf(url);
+      const page = pageOfUrl(url);
       if (page) return { site, page, referrer: referrer as string | null | undefined };
     }
   }

@@ -29,7 +29,7 @@ import { parse } from 'tldts';
 import { cleanName } from './clean-name.js';
 import { DIRECT } from './dimensions.js';
 import { knownAppName, knownSiteName } from './known-referrers.js';
-import { memoize } from './memo.js';
+import { memoize } from '../memo.js';
 
 // Android package names: two or more dot-separated Java identifiers.
 const ANDROID_PACKAGE = /^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+$/;
@@ -48,15 +48,32 @@ export function referrerSource(
   siteOrigins: readonly string[],
   nameOfHost: (host: string) => string = hostSource,
 ): string | undefined {
-  const url = referrer ? parseUrl(referrer.trim()) : undefined;
-  if (url === undefined) return DIRECT;
-  if (url.protocol === 'android-app:') return appSource(url.hostname.toLowerCase());
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return DIRECT;
-  const host = url.hostname.replace(/\.$/, '');
-  if (host === '') return DIRECT;
-  if (isSameSite(host, pageOrigin, siteOrigins)) return undefined;
-  return nameOfHost(host);
+  if (!referrer) return DIRECT;
+  const named = referrer.length <= REMEMBERED_REFERRER_LENGTH ? rememberedReferrer(referrer) : namedBy(referrer);
+  if (named.source !== undefined) return named.source;
+  if (isSameSite(named.host, pageOrigin, siteOrigins)) return undefined;
+  return nameOfHost(named.host);
 }
+
+/** What a referrer names whatever the page: a source already, or a host still to compare with the page's. */
+type Named = { source: string; host?: never } | { source?: never; host: string };
+
+function namedBy(referrer: string): Named {
+  const url = parseUrl(referrer.trim());
+  if (url === undefined) return { source: DIRECT };
+  if (url.protocol === 'android-app:') return { source: appSource(url.hostname.toLowerCase()) };
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { source: DIRECT };
+  const host = url.hostname.replace(/\.$/, '');
+  return host === '' ? { source: DIRECT } : { host };
+}
+
+/**
+ * Cross-site referrers are mostly bare origins (browsers send no more by default), a few
+ * hundred per site: each is parsed once while it stays among the recent ones. Only those of a
+ * usual length are remembered, which bounds the memory whatever referrers are sent.
+ */
+const REMEMBERED_REFERRER_LENGTH = 512;
+const rememberedReferrer = memoize(4096, namedBy);
 
 function parseUrl(text: string): URL | undefined {
   try {

@@ -7,7 +7,7 @@
 import { campaignOf } from './campaign.js';
 import type { CountryLookup } from './country.js';
 import { INTERNAL, NO_CAMPAIGN, type SourceDimension } from './dimensions.js';
-import { memoize } from './memo.js';
+import { memoize } from '../memo.js';
 import { hostSource, referrerSource } from './referrer.js';
 import { deviceOf } from './user-agent.js';
 
