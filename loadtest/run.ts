@@ -11,6 +11,7 @@ import { parseArgs, type ScenarioName } from './lib/args.js';
 import type { Scenario, ScenarioContext, ScenarioReport, TargetCheck } from './lib/scenario.js';
 import { ROOT, buildFootfall, redisVersion } from './lib/servers.js';
 import { formatTable } from './lib/table.js';
+import { ceiling } from './scenarios/ceiling.js';
 import { fanout } from './scenarios/fanout.js';
 import { ingest } from './scenarios/ingest.js';
 import { live } from './scenarios/live.js';
@@ -29,6 +30,7 @@ const SCENARIO_FILES: Record<ScenarioName, Scenario> = {
   subscriptions,
   topology,
   fanout,
+  ceiling,
 };
 
 function git(args: string[]): string {

@@ -3,7 +3,7 @@
  * stops the run with what is allowed.
  */
 
-export const SCENARIOS = ['ingest', 'reads', 'store-cost', 'live', 'memory', 'subscriptions', 'topology', 'fanout'] as const;
+export const SCENARIOS = ['ingest', 'reads', 'store-cost', 'live', 'memory', 'subscriptions', 'topology', 'fanout', 'ceiling'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 export const STORES = ['sqlite', 'redis'] as const;
 export type StoreName = (typeof STORES)[number];

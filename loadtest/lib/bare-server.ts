@@ -3,6 +3,8 @@
  * small JSON POST body and answer `202 {"counted":true}`, or answer a GET with a counts-sized
  * JSON body — with the same headers footfall sends. footfall's figures are reported as ratios
  * to this one, measured in the same run on the same machine.
+ * `BARE_EXTRA_US` makes it spin that many microseconds more per request (the ceiling scenario:
+ * what more work per request costs on this machine).
  * Usage: PORT=… HOST=127.0.0.1 node --import tsx loadtest/lib/bare-server.ts
  */
 import { createServer } from 'node:http';
@@ -19,8 +21,15 @@ const COUNTS = JSON.stringify({
   total: { views: 4288561, visitors: 1200345 },
 });
 const BODY_LIMIT = 4096;
+const EXTRA_MS = Number(process.env.BARE_EXTRA_US ?? 0) / 1000;
+
+function spin(): void {
+  const started = performance.now();
+  while (performance.now() - started < EXTRA_MS);
+}
 
 const server = createServer((req, res) => {
+  if (EXTRA_MS > 0) spin();
   if (req.method === 'POST') {
     const chunks: Buffer[] = [];
     let size = 0;

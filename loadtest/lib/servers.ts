@@ -92,12 +92,12 @@ function target(name: string, port: number, child: ChildProcess, output: string[
   };
 }
 
-/** Starts the bare `node:http` ceiling (bare-server.ts). */
-export async function startBare(): Promise<Target> {
+/** Starts the bare `node:http` ceiling (bare-server.ts), spinning `extraUs` more per request. */
+export async function startBare(extraUs = 0): Promise<Target> {
   const port = await freePort();
   const child = spawnTracked(process.execPath, ['--import', 'tsx', path.join(ROOT, 'loadtest', 'lib', 'bare-server.ts')], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', BARE_EXTRA_US: String(extraUs) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
