@@ -10,6 +10,7 @@ import { compareText } from '../ordering.js';
 import * as S from '../store.js';
 import { MAX_AUDIT_ENTRIES, PATH_CANDIDATE_MS } from '../store.js';
 import { BatchWrites } from './batch-writes.js';
+import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { openDatabase } from './open-database.js';
 import { Queries } from './queries.js';
 import { ZERO_HOURS } from './schema.js';
@@ -31,7 +32,8 @@ type SaltOffer = {
  */
 export async function openSqliteStore(path: string, deps: S.StoreDependencies): Promise<S.Store> {
   const log = deps.log.child({ module: 'sqlite-store' });
-  return new SqliteStore(openDatabase(path, log), deps.clock ?? Date.now, log);
+  const db = openDatabase(path, log);
+  return new SqliteStore(db, startCheckpointer(db, log), deps.clock ?? Date.now, log);
 }
 
 class SqliteStore implements S.Store {
@@ -40,6 +42,8 @@ class SqliteStore implements S.Store {
   readonly shared = false;
   readonly changes = new LocalChangeFeed();
   private readonly db: Database;
+  private readonly checkpointer: Checkpointer;
+  private closed?: Promise<void>;
   private readonly clock: () => number;
   private readonly log: Logger;
   private readonly queries: Queries;
@@ -51,8 +55,9 @@ class SqliteStore implements S.Store {
   private readonly setPageBaselinesOnce: Transaction<(site: string, pages: S.PathViews[]) => void>;
   private readonly pruneOnce: Transaction<(now: number) => void>;
 
-  constructor(db: Database, clock: () => number, log: Logger) {
+  constructor(db: Database, checkpointer: Checkpointer, clock: () => number, log: Logger) {
     this.db = db;
+    this.checkpointer = checkpointer;
     this.clock = clock;
     this.log = log;
     this.queries = new Queries(db);
@@ -223,9 +228,14 @@ class SqliteStore implements S.Store {
     this.sql.ping.get();
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    return (this.closed ??= this.closeOnce());
+  }
+
+  private async closeOnce(): Promise<void> {
     this.changes.close();
     if (!this.db.open) return;
+    await this.checkpointer.close();
     // The last connection to close checkpoints the WAL into the file and removes it.
     this.db.close();
     this.log.info({ file: this.db.name }, 'sqlite store closed');
