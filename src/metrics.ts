@@ -23,9 +23,6 @@ export const OTHER_SITE_LABEL = '_other';
 
 export interface Metrics {
   readonly registry: Registry;
-  readonly hits: PromCounter<'result'>;
-  /** `footfall_site_hits_total{site, result}`: count through `countIngest`, which caps the labels. */
-  readonly siteHits: PromCounter<'site' | 'result'>;
   readonly flushSeconds: Histogram;
   readonly storeErrors: PromCounter;
   readonly bufferEntries: Gauge;
@@ -60,11 +57,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   collectDefaultMetrics({ register: registry, prefix: 'footfall_process_' });
   const siteLimit = options.siteLimit ?? 100;
   const labelled = new Set<string>();
-  // Counted on every request as plain numbers, handed to prom-client when it is scraped: a
-  // labelled child's `inc` hashes its labels on every call.
+  // Counted on every request as plain numbers (`countIngest`), handed to prom-client when it is
+  // scraped: a labelled child's `inc` hashes its labels on every call. Nothing else may count
+  // into these two, as each scrape sets them from the numbers.
   const resultCounts = new Map<HitResult, number>();
   const siteResultCounts = new Map<string, Map<HitResult, number>>();
-  const hits = new PromCounter({
+  new PromCounter({
     name: 'footfall_hits_total',
     help: 'Hit and ping requests by result.',
     labelNames: ['result'],
@@ -74,7 +72,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       for (const [result, count] of resultCounts) this.inc({ result }, count);
     },
   });
-  const siteHits = new PromCounter({
+  new PromCounter({
     name: 'footfall_site_hits_total',
     help: `Hit and ping requests of known sites by site and result; past ${siteLimit} sites the rest count as site="${OTHER_SITE_LABEL}".`,
     labelNames: ['site', 'result'],
@@ -99,8 +97,6 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   let lastConnection: string | undefined;
   return {
     registry,
-    siteHits,
-    hits,
     bufferEntries,
     storeConnection,
     observeStore({ connection, buffered }) {
