@@ -30,7 +30,9 @@ export function applyHttpLimits(server: Server, maxConnections: number): void {
  * server had already written (FOOTFALL_ANSWER=written) would count twice.
  */
 export function stopKeepingAlive(server: Server): void {
-  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+  // Ahead of the app's listener: an answer it writes at once (a cached read) would otherwise
+  // have its keep-alive header out before this runs.
+  server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
     res.shouldKeepAlive = false;
   });
 }

@@ -56,6 +56,14 @@ describe('referrer sources', () => {
       assert.equal(referrerSource('https://www.example.com/a', 'https://example.com', []), undefined);
     });
 
+    it('one referrer is internal on its own site and a source on another, however often it is seen', () => {
+      for (let round = 0; round < 3; round++) {
+        assert.equal(referrerSource('https://shop.example.com/', 'https://shop.example.com', []), undefined);
+        assert.equal(referrerSource('https://shop.example.com/', 'https://blog.example.org', []), 'example.com');
+        assert.equal(referrerSource('https://shop.example.com/', 'https://blog.example.org', ['https://shop.example.com']), undefined);
+      }
+    });
+
     it('another subdomain of the same registrable domain is a source, by that domain', () => {
       assert.equal(sourceOf('https://quan1.tphcm.gov.vn/tin-tuc'), 'tphcm.gov.vn');
       assert.equal(referrerSource('https://shop.example.com/', 'https://blog.example.com', []), 'example.com');
