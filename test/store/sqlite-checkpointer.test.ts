@@ -4,7 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -46,6 +46,25 @@ describe('sqlite checkpoints', function () {
       }
       largestWal = Math.max(largestWal, (await stat(`${file}-wal`)).size);
       assert.ok(largestWal < 8 * 1024 * 1024, `the WAL reached ${largestWal} bytes`);
+    } finally {
+      await checkpointer.close();
+      db.close();
+    }
+  });
+
+  it('hand checkpoints back to the writing connection, with a warning, when the worker fails', async () => {
+    const file = path.join(dir, 'footfall.db');
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    const lines: string[] = [];
+    const checkpointer = startCheckpointer(db, createLogger('warn', { write: (line: string) => lines.push(line) }), 50);
+    // The worker opens the file by name once it has booted; moved away first, it cannot.
+    await rename(file, path.join(dir, 'moved.db'));
+    try {
+      for (let i = 0; i < 100 && db.pragma('wal_autocheckpoint', { simple: true }) === 0; i++) await sleep(50);
+      assert.equal(db.pragma('wal_autocheckpoint', { simple: true }), 1000, 'the connection checkpoints automatically again');
+      const warning = lines.map((line) => JSON.parse(line) as { level: number; msg: string }).find((entry) => entry.level === 40);
+      assert.match(warning?.msg ?? '', /checkpoint worker stopped/);
     } finally {
       await checkpointer.close();
       db.close();
