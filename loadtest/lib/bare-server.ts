@@ -10,14 +10,20 @@
 import { createServer } from 'node:http';
 
 const COUNTED = '{"counted":true}';
-/** The shape and size of a real counts payload (docs/api.md, "What the figures mean"). */
+/**
+ * The shape and size of the counts payload footfall answers the bench's read (docs/api.md, "What
+ * the figures mean"): the same bytes on the wire, so the ratio measures the work, not the length.
+ */
 const COUNTS = JSON.stringify({
   site: 'bench',
-  at: '2026-11-27T15:20:00.000Z',
+  at: '2026-12-03T15:20:00.000Z',
   timezone: 'Asia/Ho_Chi_Minh',
   online: 14,
-  today: { date: '2026-11-27', views: 11554, visitors: 3120 },
-  week: { label: '2026-W48', start: '2026-11-23', views: 73061, visitors: 20011 },
+  today: { date: '2026-12-03', views: 11554, visitors: 3120 },
+  yesterday: { date: '2026-12-02', views: 10987, visitors: 2984 },
+  week: { label: '2026-W49', start: '2026-11-30', views: 33061, visitors: 9011 },
+  month: { label: '2026-12', views: 33061, visitors: 9011 },
+  year: { label: '2026', views: 3904122, visitors: 1003451 },
   total: { views: 4288561, visitors: 1200345 },
 });
 const BODY_LIMIT = 4096;
