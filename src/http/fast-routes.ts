@@ -24,9 +24,15 @@ export const FAST_ROUTES = {
   '/api/v1/sites/{site}/badge.svg': { GET: 'badge', HEAD: 'badge' },
 } as const satisfies Record<string, Partial<Record<string, Handler>>>;
 
-type Routes = Record<string, Partial<Record<string, Handler>> | undefined>;
-
-const SITE_ROUTE = /^\/api\/v1\/sites\/([^/]+)\/(counts|badge\.svg)$/;
+type Methods = Partial<Record<string, Handler>>;
+const EXACT = new Map<string, Methods>(Object.entries(FAST_ROUTES));
+const SITE_PREFIX = '/api/v1/sites/';
+/** The per-site routes by what follows the site id: a hit never pays for these, a read one lookup. */
+const PER_SITE = new Map<string, Methods>(
+  Object.entries(FAST_ROUTES)
+    .filter(([path]) => path.startsWith(`${SITE_PREFIX}{site}/`))
+    .map(([path, methods]) => [path.slice(`${SITE_PREFIX}{site}/`.length), methods]),
+);
 
 export function createFastRoutes(ingest: Ingest, reads: Reads): FastRoutes {
   return (req, res) => {
@@ -36,10 +42,15 @@ export function createFastRoutes(ingest: Ingest, reads: Reads): FastRoutes {
     const pathname = mark < 0 ? url : url.slice(0, mark);
     const rawQuery = mark < 0 ? undefined : url.slice(mark + 1);
     const method = req.method ?? 'GET';
-    // Exact paths first: a hit never pays for the site pattern.
-    let route = (FAST_ROUTES as Routes)[pathname];
-    const site = route ? null : SITE_ROUTE.exec(pathname);
-    if (site) route = (FAST_ROUTES as Routes)[`/api/v1/sites/{site}/${site[2]}`];
+    let route = EXACT.get(pathname);
+    let site = '';
+    if (!route && pathname.startsWith(SITE_PREFIX)) {
+      const slash = pathname.indexOf('/', SITE_PREFIX.length);
+      if (slash > SITE_PREFIX.length) {
+        route = PER_SITE.get(pathname.slice(slash + 1));
+        site = pathname.slice(SITE_PREFIX.length, slash);
+      }
+    }
     switch (route?.[method]) {
       case 'hit':
         void ingest.hit(req, res);
@@ -54,10 +65,10 @@ export function createFastRoutes(ingest: Ingest, reads: Reads): FastRoutes {
         void ingest.pixel(req, res, new URLSearchParams(rawQuery));
         break;
       case 'counts':
-        reads.counts(res, decodeURIComponentSafe(site?.[1] ?? ''), rawQuery);
+        reads.counts(res, decodeSegment(site), rawQuery);
         break;
       case 'badge':
-        reads.badge(res, decodeURIComponentSafe(site?.[1] ?? ''), rawQuery);
+        reads.badge(res, decodeSegment(site), rawQuery);
         break;
       default:
         return false;
@@ -66,7 +77,9 @@ export function createFastRoutes(ingest: Ingest, reads: Reads): FastRoutes {
   };
 }
 
-function decodeURIComponentSafe(value: string): string {
+/** A path segment as text; one that is not valid percent-encoding stays as sent. */
+function decodeSegment(value: string): string {
+  if (!value.includes('%')) return value;
   try {
     return decodeURIComponent(value);
   } catch {
