@@ -13,6 +13,7 @@ import { ROOT, buildFootfall, redisVersion } from './lib/servers.js';
 import { formatTable } from './lib/table.js';
 import { ceiling } from './scenarios/ceiling.js';
 import { fanout } from './scenarios/fanout.js';
+import { hitCost } from './scenarios/hit-cost.js';
 import { ingest } from './scenarios/ingest.js';
 import { live } from './scenarios/live.js';
 import { memory } from './scenarios/memory.js';
@@ -23,6 +24,7 @@ import { topology } from './scenarios/topology.js';
 
 const SCENARIO_FILES: Record<ScenarioName, Scenario> = {
   ingest,
+  'hit-cost': hitCost,
   reads,
   'store-cost': storeCost,
   live,

@@ -3,7 +3,7 @@
  * stops the run with what is allowed.
  */
 
-export const SCENARIOS = ['ingest', 'reads', 'store-cost', 'live', 'memory', 'subscriptions', 'topology', 'fanout', 'ceiling'] as const;
+export const SCENARIOS = ['ingest', 'hit-cost', 'reads', 'store-cost', 'live', 'memory', 'subscriptions', 'topology', 'fanout', 'ceiling'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 export const STORES = ['sqlite', 'redis'] as const;
 export type StoreName = (typeof STORES)[number];
@@ -39,6 +39,10 @@ export interface BenchOptions {
   fanoutInstances: number[];
   /** Sites each simulated instance writes per flush (fanout scenario). */
   fanoutSitesPerFlush: number;
+  /** Hits per second of the hit-cost scenario (below saturation). */
+  hitRate: number;
+  /** A commit the hit-cost scenario measures beside the tree as it is. */
+  against?: string;
   /** Run footfall under `node --cpu-prof` and summarise the profile. */
   profile: boolean;
   /** Directory for .cpuprofile files (gitignored by *.cpuprofile). */
@@ -64,6 +68,8 @@ const HELP = `npm run bench -- [flags]
   --history-days N      days of history (default 400), --history-hits N per day (default 300; quick 50)
   --fanout-instances a,b  simulated instances per fanout tier (default 3,10,30; quick 3,10)
   --fanout-sites-per-flush N  sites each simulated instance writes per 50 ms flush (default 50)
+  --hit-rate R          hits/s of the hit-cost scenario (default 4000; quick 2000)
+  --against REF         hit-cost also measures commit REF (same dependencies), for before/after
   --profile             run footfall under node --cpu-prof, summarise top self time
   --profile-dir D       where .cpuprofile files go (default loadtest/profiles)
   --tsx                 run footfall from src/ through tsx instead of a tsc build
@@ -71,7 +77,7 @@ const HELP = `npm run bench -- [flags]
 
 const FLAGS = [
   'scenarios', 'stores', 'runs', 'duration', 'warmup', 'connections', 'live-clients', 'live-store', 'idle', 'live-samples',
-  'live-ingest-rate', 'day-hits', 'day-visitors', 'history-days', 'history-hits', 'fanout-instances', 'fanout-sites-per-flush', 'profile', 'profile-dir', 'tsx', 'quick',
+  'live-ingest-rate', 'day-hits', 'day-visitors', 'history-days', 'history-hits', 'fanout-instances', 'fanout-sites-per-flush', 'hit-rate', 'against', 'profile', 'profile-dir', 'tsx', 'quick',
 ];
 
 function list<T extends string>(flag: string, raw: string, allowed: readonly T[]): T[] {
@@ -122,6 +128,7 @@ export function parseArgs(argv: readonly string[]): Readonly<BenchOptions> {
     historyHitsPerDay: quick ? 50 : 300,
     fanoutInstances: quick ? [3, 10] : [3, 10, 30],
     fanoutSitesPerFlush: 50,
+    hitRate: quick ? 2000 : 4000,
     profile: false,
     profileDir: 'loadtest/profiles',
     tsx: false,
@@ -147,6 +154,8 @@ export function parseArgs(argv: readonly string[]): Readonly<BenchOptions> {
       case 'history-hits': options.historyHitsPerDay = positive('--history-hits', value); break;
       case 'fanout-instances': options.fanoutInstances = value.split(',').map((n) => positive('--fanout-instances', n)); break;
       case 'fanout-sites-per-flush': options.fanoutSitesPerFlush = positive('--fanout-sites-per-flush', value); break;
+      case 'hit-rate': options.hitRate = positive('--hit-rate', value); break;
+      case 'against': options.against = value; break;
       case 'profile': options.profile = true; break;
       case 'profile-dir': options.profileDir = value; break;
       case 'tsx': options.tsx = true; break;

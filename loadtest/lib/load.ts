@@ -19,11 +19,15 @@ export interface PhaseOptions {
   request: LoadRequest;
   /** Whose CPU to read during the phase (the server under load). */
   serverPid?: number;
+  /** Another process whose CPU to read over the same window (the server's redis-server). */
+  alsoPid?: number;
 }
 
 export interface PhaseResult extends LoadResult {
-  /** CPU of the server under load over the whole phase (warm-up included), % of one core. */
+  /** CPU of the server under load over the measured window, % of one core. */
   serverCpuPercent?: number;
+  /** CPU of `alsoPid` over the same window, % of one core. */
+  alsoCpuPercent?: number;
 }
 
 /** `POST /api/v1/hit` from 30,000 visitors (seeded). */
@@ -56,13 +60,15 @@ export async function runPhase(options: PhaseOptions): Promise<PhaseResult> {
   });
   let stdout = '';
   let stderr = '';
-  let meter: ReturnType<typeof cpuMeter> | undefined;
-  let serverCpu: number | undefined;
+  type Meter = ReturnType<typeof cpuMeter>;
+  const meterOf = (pid: number | undefined) => (pid === undefined ? undefined : cpuMeter(pid));
+  let meters: { server?: Meter; also?: Meter } | undefined;
+  let cpu: { server?: number; also?: number } | undefined;
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    // The worker marks its measured window; the server's CPU is read over the same window.
-    if (chunk.includes('@measure') && options.serverPid !== undefined) meter = cpuMeter(options.serverPid);
-    if (chunk.includes('@end') && meter && serverCpu === undefined) serverCpu = meter.stop();
+    // The worker marks its measured window; CPU is read over the same window.
+    if (chunk.includes('@measure')) meters = { server: meterOf(options.serverPid), also: meterOf(options.alsoPid) };
+    if (chunk.includes('@end') && meters && cpu === undefined) cpu = { server: meters.server?.stop(), also: meters.also?.stop() };
     stderr += chunk.replace(/@(measure|end)\n/g, '');
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -71,5 +77,9 @@ export async function runPhase(options: PhaseOptions): Promise<PhaseResult> {
   clearTimeout(timer);
   if (code !== 0) throw new Error(`load worker exited with ${code}: ${stderr.trim()}`);
   const result = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as LoadResult;
-  return serverCpu === undefined ? result : { ...result, serverCpuPercent: round(serverCpu, 1) };
+  return {
+    ...result,
+    ...(cpu?.server === undefined ? {} : { serverCpuPercent: round(cpu.server, 1) }),
+    ...(cpu?.also === undefined ? {} : { alsoCpuPercent: round(cpu.also, 1) }),
+  };
 }

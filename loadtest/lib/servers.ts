@@ -4,7 +4,7 @@
  * (test/support/child-processes.ts), so a failing or interrupted bench leaves none behind.
  */
 import { execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -38,20 +38,49 @@ export type Runtime = 'dist' | 'tsx';
  */
 export function buildFootfall(useTsx: boolean): { runtime: Runtime; command: string } {
   if (!useTsx) {
-    try {
-      execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--outDir', 'dist/bench'], {
-        cwd: ROOT,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        timeout: 180_000,
-      });
-    } catch (error) {
-      const out = String((error as { stdout?: Buffer }).stdout ?? '');
-      process.stderr.write(`tsc reported errors (building anyway):\n${out.split('\n').slice(0, 10).join('\n')}\n`);
-    }
+    compile(ROOT, path.join(ROOT, 'dist', 'bench'));
     if (existsSync(BUILT_MAIN)) return { runtime: 'dist', command: 'node dist/bench/src/main.js' };
     process.stderr.write('no dist/bench/src/main.js: falling back to tsx\n');
   }
   return { runtime: 'tsx', command: 'node --import tsx src/main.ts' };
+}
+
+/** `tsc -p tsconfig.build.json` of the tree at `tree`, written to `outDir`; errors are reported, not fatal. */
+function compile(tree: string, outDir: string): void {
+  try {
+    execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(tree, 'tsconfig.build.json'), '--outDir', outDir], {
+      cwd: tree,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 180_000,
+    });
+  } catch (error) {
+    const out = String((error as { stdout?: Buffer }).stdout ?? '');
+    process.stderr.write(`tsc reported errors (building anyway):\n${out.split('\n').slice(0, 10).join('\n')}\n`);
+  }
+}
+
+/**
+ * Builds commit `ref` into dist/against (checked out in a temporary worktree, compiled against
+ * this tree's node_modules, so `ref` must have the same dependencies); `label` names its
+ * targets (`@abc1234`).
+ */
+export function buildAgainst(ref: string): { main: string; label: string } {
+  const git = (args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  const commit = git(['rev-parse', '--short', `${ref}^{commit}`]);
+  const tree = mkdtempSync(path.join(os.tmpdir(), 'footfall-against-'));
+  const outDir = path.join(ROOT, 'dist', 'against');
+  try {
+    git(['worktree', 'add', '--detach', '--force', tree, commit]);
+    symlinkSync(path.join(ROOT, 'node_modules'), path.join(tree, 'node_modules'));
+    rmSync(outDir, { recursive: true, force: true });
+    compile(tree, outDir);
+  } finally {
+    git(['worktree', 'remove', '--force', tree]);
+    rmSync(tree, { recursive: true, force: true });
+  }
+  const main = path.join(outDir, 'src', 'main.js');
+  if (!existsSync(main)) throw new Error(`--against ${ref}: building ${commit} gave no ${path.relative(ROOT, main)}`);
+  return { main, label: `@${commit}` };
 }
 
 /** Keeps the first 500 lines of `child`'s output for the error shown if it fails to start. */
@@ -119,6 +148,8 @@ export interface FootfallOptions {
   profileName?: string;
   /** More node flags (e.g. `--inspect=127.0.0.1:0`). */
   nodeArgs?: string[];
+  /** A built main.js to run instead of dist/bench's (`buildAgainst`); runtime must be `dist`. */
+  main?: string;
 }
 
 /**
@@ -139,7 +170,7 @@ export async function startFootfall(options: FootfallOptions): Promise<Target> {
   const store = options.store === 'sqlite' ? `sqlite:${path.join(dir, 'footfall.db')}` : options.redisUrl;
   if (store === undefined) throw new Error('startFootfall: redis needs redisUrl');
   const profiling = options.cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`, `--cpu-prof-name=${options.profileName ?? 'footfall'}.cpuprofile`];
-  const main = options.runtime === 'dist' ? [BUILT_MAIN] : ['--import', 'tsx', SOURCE_MAIN];
+  const main = options.runtime === 'dist' ? [options.main ?? BUILT_MAIN] : ['--import', 'tsx', SOURCE_MAIN];
   const child = spawnTracked(process.execPath, [...profiling, ...PRODUCTION_NODE_ARGS, ...(options.nodeArgs ?? []), ...main], {
     cwd: ROOT,
     env: {
