@@ -23,6 +23,17 @@ function scrypt(secret: BinaryLike, salt: BinaryLike, length: number, options: S
   return new Promise((resolve, reject) => scryptCallback(secret, salt, length, options, (error, key) => (error ? reject(error) : resolve(key))));
 }
 
+/**
+ * A new key's id: 11 base64url characters, never starting with `-`, which a command line would
+ * take for an option (`footfall keys revoke -vQ…` fails where `footfall keys revoke vQ…` works).
+ */
+export function newKeyId(): string {
+  for (;;) {
+    const id = randomBytes(8).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
 async function hashOf(id: string, secret: string): Promise<string> {
   const digest = await scrypt(secret, `footfall-key:${id}`, 32, SCRYPT);
   return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${digest.toString('base64url')}`;
@@ -66,7 +77,7 @@ export class KeyAdmin {
     if (unknown.length > 0) throw new FootfallError('invalid_body', `The key is not valid: sites: there is no site ${unknown.map((id) => `"${id}"`).join(', ')}.`);
     const now = this.clock();
     if (expiresAt !== undefined && Date.parse(expiresAt) <= now) throw new FootfallError('invalid_body', 'The key is not valid: expiresAt: is not in the future.');
-    const id = randomBytes(8).toString('base64url');
+    const id = newKeyId();
     const secret = randomBytes(32).toString('base64url');
     const record: KeyRecord = {
       id,
