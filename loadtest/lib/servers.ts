@@ -65,6 +65,15 @@ function compile(tree: string, outDir: string): void {
  * targets (`@abc1234`).
  */
 export function buildAgainst(ref: string): { main: string; label: string } {
+  let built = againstBuilds.get(ref);
+  if (!built) againstBuilds.set(ref, (built = buildCommit(ref)));
+  return built;
+}
+
+/** Per ref: built once per bench, whichever scenarios ask. */
+const againstBuilds = new Map<string, { main: string; label: string }>();
+
+function buildCommit(ref: string): { main: string; label: string } {
   const git = (args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
   const commit = git(['rev-parse', '--short', `${ref}^{commit}`]);
   const tree = mkdtempSync(path.join(os.tmpdir(), 'footfall-against-'));
@@ -148,7 +157,7 @@ export interface FootfallOptions {
   profileName?: string;
   /** More node flags (e.g. `--inspect=127.0.0.1:0`). */
   nodeArgs?: string[];
-  /** A built main.js to run instead of dist/bench's (`buildAgainst`); runtime must be `dist`. */
+  /** A built main.js to run instead of this tree's (`buildAgainst`), whatever the runtime. */
   main?: string;
 }
 
@@ -170,7 +179,7 @@ export async function startFootfall(options: FootfallOptions): Promise<Target> {
   const store = options.store === 'sqlite' ? `sqlite:${path.join(dir, 'footfall.db')}` : options.redisUrl;
   if (store === undefined) throw new Error('startFootfall: redis needs redisUrl');
   const profiling = options.cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`, `--cpu-prof-name=${options.profileName ?? 'footfall'}.cpuprofile`];
-  const main = options.runtime === 'dist' ? [options.main ?? BUILT_MAIN] : ['--import', 'tsx', SOURCE_MAIN];
+  const main = options.main !== undefined ? [options.main] : options.runtime === 'dist' ? [BUILT_MAIN] : ['--import', 'tsx', SOURCE_MAIN];
   const child = spawnTracked(process.execPath, [...profiling, ...PRODUCTION_NODE_ARGS, ...(options.nodeArgs ?? []), ...main], {
     cwd: ROOT,
     env: {

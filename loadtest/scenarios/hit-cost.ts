@@ -8,20 +8,15 @@
  * `--against REF` builds that commit as well (same dependencies assumed) and measures it in the
  * same runs, order rotated: before and after a change, on the same machine at the same time.
  */
+import { compareWithBare } from '../lib/compare-with-bare.js';
 import { hitRequest, runPhase, type PhaseResult } from '../lib/load.js';
 import type { Scenario, ScenarioReport, TargetCheck } from '../lib/scenario.js';
-import { buildAgainst, startBare, startBenchRedis, startFootfall, type Target } from '../lib/servers.js';
 import { median, round } from '../lib/stats.js';
 
 type Mix = 'usual' | 'fresh';
 const MIXES: readonly Mix[] = ['usual', 'fresh'];
 /** Seconds of saturated hits before the runs: enough for most of the 30,000 visitors to be seen. */
 const PREPARE_S = 8;
-
-interface CostTarget extends Target {
-  /** The redis-server this footfall alone uses. */
-  redis?: { pid: number; stop(): Promise<void> };
-}
 
 /** µs of CPU per answered hit: the server's, and its redis-server's. */
 interface Cost {
@@ -30,70 +25,43 @@ interface Cost {
   errorPercent: number;
 }
 
-function costOf(phase: PhaseResult, redisCpuPercent: number | undefined): Cost {
-  const perHit = (cpuPercent: number) => round((cpuPercent / 100) * 1e6 / phase.okRps, 1);
+function costOf(phase: PhaseResult): Cost {
+  const perHit = (cpuPercent: number) => round(((cpuPercent / 100) * 1e6) / phase.okRps, 1);
   return {
     serverUs: perHit(phase.serverCpuPercent ?? Number.NaN),
-    ...(redisCpuPercent === undefined ? {} : { redisUs: perHit(redisCpuPercent) }),
+    ...(phase.alsoCpuPercent === undefined ? {} : { redisUs: perHit(phase.alsoCpuPercent) }),
     errorPercent: phase.errorPercent,
   };
 }
 
 export const hitCost: Scenario = async (context) => {
   const { options, log } = context;
-  const against = options.against === undefined ? undefined : buildAgainst(options.against);
-  if (against) log(`hit-cost: ${options.against} built as ${against.label}`);
-  const builds = [{ label: '', main: undefined as string | undefined }, ...(against ? [against] : [])];
-  const targets: CostTarget[] = [];
-  try {
-    targets.push(await startBare());
-    for (const build of builds) {
-      for (const store of options.stores) {
-        const redis = store === 'redis' ? await startBenchRedis() : undefined;
-        const footfall = await startFootfall({
-          store,
-          runtime: build.main === undefined ? context.runtime : 'dist',
-          ...(build.main === undefined ? {} : { main: build.main }),
-          ...(redis ? { redisUrl: redis.url } : {}),
+  const { names, runs } = await compareWithBare<Record<Mix, Cost>>(
+    context,
+    'hit-cost',
+    async (target, run) => {
+      const costs = {} as Record<Mix, Cost>;
+      for (const mix of MIXES) {
+        const phase = await runPhase({
+          port: target.port,
+          connections: options.connections,
+          warmupS: options.warmupS,
+          durationS: options.durationS,
+          rate: options.hitRate,
+          request: hitRequest(run + (mix === 'usual' ? 301 : 401), 30_000, mix === 'fresh'),
+          serverPid: target.pid,
+          ...(target.redisPid === undefined ? {} : { alsoPid: target.redisPid }),
         });
-        targets.push({ ...footfall, name: `${footfall.name}${build.label}`, ...(redis ? { redis } : {}) });
+        costs[mix] = costOf(phase);
       }
-    }
+      log(`hit-cost run ${run + 1}/${options.runs} ${target.name}: ${costs.usual.serverUs} µs per hit usual, ${costs.fresh.serverUs} µs every hit new`);
+      return costs;
+    },
     // The usual mix is of visitors the server has mostly seen already today, as on a real site
     // by mid-morning, and of code the JIT has compiled: both come from a prior saturated phase.
-    for (const target of targets) {
-      await runPhase({ port: target.port, connections: options.connections, warmupS: 0, durationS: PREPARE_S, request: hitRequest(300) });
-    }
-    const runs: Array<Map<string, Record<Mix, Cost>>> = [];
-    for (let run = 0; run < options.runs; run++) {
-      const results = new Map<string, Record<Mix, Cost>>();
-      for (const target of targets.map((_, i) => targets[(i + run) % targets.length]!)) {
-        const costs = {} as Record<Mix, Cost>;
-        for (const mix of MIXES) {
-          const phase = await runPhase({
-            port: target.port,
-            connections: options.connections,
-            warmupS: options.warmupS,
-            durationS: options.durationS,
-            rate: options.hitRate,
-            request: hitRequest(run + (mix === 'usual' ? 301 : 401), 30_000, mix === 'fresh'),
-            serverPid: target.pid,
-            ...(target.redis ? { alsoPid: target.redis.pid } : {}),
-          });
-          costs[mix] = costOf(phase, phase.alsoCpuPercent);
-        }
-        log(`hit-cost run ${run + 1}/${options.runs} ${target.name}: ${costs.usual.serverUs} µs per hit usual, ${costs.fresh.serverUs} µs every hit new`);
-        results.set(target.name, costs);
-      }
-      runs.push(results);
-    }
-    return report(runs, targets.map((target) => target.name), options.hitRate);
-  } finally {
-    for (const target of targets) {
-      await target.stop();
-      await target.redis?.stop();
-    }
-  }
+    (footfall) => runPhase({ port: footfall.port, connections: options.connections, warmupS: 0, durationS: PREPARE_S, request: hitRequest(300) }).then(() => undefined),
+  );
+  return report(runs, names, options.hitRate);
 };
 
 function report(runs: Array<Map<string, Record<Mix, Cost>>>, names: string[], rate: number): ScenarioReport {

@@ -25,7 +25,7 @@ const ERROR_LIMIT_PERCENT = 1;
 
 export const ingest: Scenario = async (context) => {
   const { options, log } = context;
-  const { names, runs, profiles } = await compareWithBare<TargetRun>(context, 'ingest', async (target, run) => {
+  const { names, variants, runs, profiles } = await compareWithBare<TargetRun>(context, 'ingest', async (target, run) => {
     const phase = { port: target.port, connections: options.connections, warmupS: options.warmupS, durationS: options.durationS, serverPid: target.pid };
     const saturated = await runPhase({ ...phase, request: hitRequest(run + 1) });
     const rate = Math.max(1, Math.round(saturated.okRps / 2));
@@ -34,10 +34,11 @@ export const ingest: Scenario = async (context) => {
     log(`ingest run ${run + 1}/${options.runs} ${target.name}: ${saturated.okRps} req/s saturated, p99 ${fixed.latencyMs.p99} ms at ${rate} req/s, ${fresh.okRps} req/s all new visitors`);
     return { saturated, fixed, fresh };
   });
-  return report(runs, names, options.stores, profiles);
+  return report(runs, names, variants, options.stores, profiles);
 };
 
-function report(runs: Array<Map<string, TargetRun>>, names: string[], stores: string[], profiles: ScenarioReport['profiles']): ScenarioReport {
+/** `variants`: every footfall measured; `stores`: this tree's, the ones the targets are checked on. */
+function report(runs: Array<Map<string, TargetRun>>, names: string[], variants: string[], stores: string[], profiles: ScenarioReport['profiles']): ScenarioReport {
   const pick = (name: string, f: (run: TargetRun) => number) => median(runs.map((r) => f(r.get(name)!)));
   const perTarget: Record<string, unknown> = {};
   for (const name of names) {
@@ -62,8 +63,8 @@ function report(runs: Array<Map<string, TargetRun>>, names: string[], stores: st
       freshStatuses: runs[0]!.get(name)!.fresh.statuses,
     };
   }
-  const { ratioRuns, ratios, cpuRatios } = ratiosToBare(runs, stores, (run) => run.saturated);
-  const fresh = ratiosToBare(runs, stores, (run) => run.fresh);
+  const { ratioRuns, ratios, cpuRatios } = ratiosToBare(runs, variants, (run) => run.saturated);
+  const fresh = ratiosToBare(runs, variants, (run) => run.fresh);
   const targets: TargetCheck[] = [];
   for (const store of stores) {
     const name = `footfall-${store}`;

@@ -12,7 +12,7 @@ const RATIO_TARGET = 0.8;
 
 export const reads: Scenario = async (context) => {
   const { options, log } = context;
-  const { names, runs, profiles } = await compareWithBare<PhaseResult>(
+  const { names, variants, runs, profiles } = await compareWithBare<PhaseResult>(
     context,
     'reads',
     async (target, run) => {
@@ -42,7 +42,7 @@ export const reads: Scenario = async (context) => {
       rpsPerServerCore: pick(name, (r) => r.okRps / ((r.serverCpuPercent ?? Number.NaN) / 100)),
     };
   }
-  const { ratioRuns, ratios, cpuRatios } = ratiosToBare(runs, options.stores, (result) => result);
+  const { ratioRuns, ratios, cpuRatios } = ratiosToBare(runs, variants, (result) => result);
   const checks: TargetCheck[] = [];
   for (const store of options.stores) {
     checks.push({ id: `reads.${store}.ratio`, target: `≥ ${RATIO_TARGET} × bare req/s`, measured: ratios[store]!, pass: ratios[store]! >= RATIO_TARGET });
