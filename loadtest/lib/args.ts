@@ -41,7 +41,7 @@ export interface BenchOptions {
   fanoutSitesPerFlush: number;
   /** Hits per second of the hit-cost scenario (below saturation). */
   hitRate: number;
-  /** A commit the hit-cost scenario measures beside the tree as it is. */
+  /** A commit that ingest, reads and hit-cost also measure, beside the tree as it is. */
   against?: string;
   /** Run footfall under `node --cpu-prof` and summarise the profile. */
   profile: boolean;
@@ -69,7 +69,7 @@ const HELP = `npm run bench -- [flags]
   --fanout-instances a,b  simulated instances per fanout tier (default 3,10,30; quick 3,10)
   --fanout-sites-per-flush N  sites each simulated instance writes per 50 ms flush (default 50)
   --hit-rate R          hits/s of the hit-cost scenario (default 4000; quick 2000)
-  --against REF         hit-cost also measures commit REF (same dependencies), for before/after
+  --against REF         ingest, reads and hit-cost also measure commit REF (same dependencies)
   --profile             run footfall under node --cpu-prof, summarise top self time
   --profile-dir D       where .cpuprofile files go (default loadtest/profiles)
   --tsx                 run footfall from src/ through tsx instead of a tsc build

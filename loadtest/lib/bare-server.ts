@@ -11,8 +11,9 @@ import { createServer } from 'node:http';
 
 const COUNTED = '{"counted":true}';
 /**
- * The shape and size of the counts payload footfall answers the bench's read (docs/api.md, "What
- * the figures mean"): the same bytes on the wire, so the ratio measures the work, not the length.
+ * The shape of the counts payload footfall answers the bench's read (docs/api.md, "What the
+ * figures mean"), with figures of a busy site: within a few dozen bytes of footfall's answer, so
+ * the ratio measures the work, not the length.
  */
 const COUNTS = JSON.stringify({
   site: 'bench',

@@ -84,7 +84,12 @@ function buildCommit(ref: string): { main: string; label: string } {
     rmSync(outDir, { recursive: true, force: true });
     compile(tree, outDir);
   } finally {
-    git(['worktree', 'remove', '--force', tree]);
+    // A worktree that was never added has nothing to remove; that must not hide why.
+    try {
+      git(['worktree', 'remove', '--force', tree]);
+    } catch {
+      git(['worktree', 'prune']);
+    }
     rmSync(tree, { recursive: true, force: true });
   }
   const main = path.join(outDir, 'src', 'main.js');
