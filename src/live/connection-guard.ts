@@ -27,7 +27,7 @@ type AllowRequest = (req: IncomingMessage, callback: (error: string | null | und
 
 interface EngineSocket {
   request: IncomingMessage;
-  once(event: 'close', listener: () => void): void;
+  on(event: 'close', listener: (this: EngineSocket) => void): void;
 }
 
 /**
@@ -63,12 +63,22 @@ export class ConnectionGuard {
 
   /** Moves each allowed handshake's slot to its session, and frees it when that closes. */
   watch(io: Server): void {
+    const addresses = new WeakMap<EngineSocket, string>();
+    const release = (address: string) => this.release(address);
+    // One listener for every session, told apart by `this` (the emitter): a closure per session
+    // would be memory per open widget.
+    function closed(this: EngineSocket): void {
+      const address = addresses.get(this);
+      addresses.delete(this);
+      if (address !== undefined) release(address);
+    }
     io.engine.on('connection', (socket: EngineSocket) => {
       const held = this.pending.get(socket.request);
       if (!held) return;
       this.pending.delete(socket.request);
       socket.request.socket.removeListener('close', held.dropped);
-      socket.once('close', () => this.release(held.address));
+      addresses.set(socket, held.address);
+      socket.on('close', closed);
     });
     io.engine.on('connection_error', ({ req }: { req: IncomingMessage }) => this.pending.get(req)?.dropped());
   }

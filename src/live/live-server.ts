@@ -5,7 +5,7 @@
  * gets a `connect_error` whose message says why, on the polling and the websocket transport alike.
  */
 import type { Server as HttpServer } from 'node:http';
-import { Server } from 'socket.io';
+import { Server, type Socket } from 'socket.io';
 import type { Config } from '../config/config.js';
 import type { Admissions } from '../counting/admission.js';
 import type { ClientAddress } from '../counting/client-address.js';
@@ -17,6 +17,7 @@ import { FootfallError, liveRefusal } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { Access } from '../ops/access.js';
+import { releaseHandshakeHeaders } from './handshake-memory.js';
 import { ConnectionGuard, disconnectFlooders, requireSessionOrigin } from './connection-guard.js';
 import { MAX_CLIENT_MESSAGE_BYTES, type ClientToServerEvents, type ServerToClientEvents, type SocketData } from './events.js';
 import { attachOpsNamespace } from './ops-namespace.js';
@@ -58,6 +59,8 @@ function askOf(site: Site, auth: { path?: unknown; paths?: unknown }): PageAsk |
   return typeof auth.path === 'string' ? readPath(auth.path, site.pageQuery) : undefined;
 }
 
+type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
 /** Attaches Socket.IO to `httpServer`; resolves once change notices of every instance arrive. */
 export async function attachLive(httpServer: HttpServer, deps: LiveDependencies): Promise<Live> {
   const { counter, log } = deps;
@@ -86,6 +89,7 @@ export async function attachLive(httpServer: HttpServer, deps: LiveDependencies)
   });
   await counter.watchChanges((sites) => scheduler.changed(sites));
   guard.watch(io);
+  releaseHandshakeHeaders(io);
   requireSessionOrigin(io);
   const ops = attachOpsNamespace(io, {
     counter,
@@ -115,6 +119,15 @@ export async function attachLive(httpServer: HttpServer, deps: LiveDependencies)
     }
   });
 
+  // One handler for every socket, told apart by `this`: a closure per socket would be memory
+  // per open widget.
+  function left(this: LiveSocket): void {
+    const { site, ask, onlineId } = this.data;
+    deps.metrics.liveConnections.dec();
+    scheduler.leave(site, roomOf(site, ask));
+    if (onlineId !== undefined) presence.remove(site, onlineId);
+  }
+
   io.on('connection', (socket) => {
     const { site, ask, onlineId } = socket.data;
     const room = roomOf(site, ask);
@@ -130,11 +143,7 @@ export async function attachLive(httpServer: HttpServer, deps: LiveDependencies)
         (error: unknown) => log.warn({ err: error, site }, 'could not read counts for a new connection'),
       );
     }
-    socket.on('disconnect', () => {
-      deps.metrics.liveConnections.dec();
-      scheduler.leave(site, room);
-      if (onlineId !== undefined) presence.remove(site, onlineId);
-    });
+    socket.on('disconnect', left);
   });
 
   presence.start();
