@@ -10,8 +10,8 @@ import { StartupError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import { APPLICATION_ID, SCHEMA_VERSION, createSchema, migrateSchema } from './schema.js';
 
-/** How long a write waits for another connection (a CLI next to the server) before failing. */
-const BUSY_TIMEOUT_MS = 5_000;
+/** How long a connection waits for another's write lock (a CLI beside the server, the batch worker). */
+export const BUSY_TIMEOUT_MS = 5_000;
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 const ELSEWHERE = 'point FOOTFALL_STORE at another file (sqlite:PATH)';
 
@@ -56,9 +56,7 @@ export function openDatabase(path: string, log: Logger): Database.Database {
       return { created: false, from: identity.version };
     }).immediate();
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    // Deleted salts must not stay readable in free pages of the file.
-    db.pragma('secure_delete = ON');
+    configureConnection(db);
     if (from < SCHEMA_VERSION) log.info({ file, from, to: SCHEMA_VERSION }, 'sqlite store upgraded to the current schema');
     log.info({ file, created, schema: SCHEMA_VERSION }, 'sqlite store opened');
     return db;
@@ -67,6 +65,16 @@ export function openDatabase(path: string, log: Logger): Database.Database {
     if (error instanceof StartupError) throw error;
     throw new StartupError(`cannot prepare the store ${file}: ${messageOf(error)}; ${ELSEWHERE}`, { cause: error });
   }
+}
+
+/**
+ * What every connection that writes needs (these settings are per connection, not kept in the
+ * file): a committed batch survives a killed process, and deleted salts do not stay readable in
+ * free pages of the file.
+ */
+export function configureConnection(db: Database.Database): void {
+  db.pragma('synchronous = NORMAL');
+  db.pragma('secure_delete = ON');
 }
 
 /** Read-only checks of a file that already holds bytes. */

@@ -1,7 +1,9 @@
 /**
  * `sqlite:PATH` — footfall's default store: one file, no server. Every write is one
- * transaction that takes the write lock at its start (BEGIN IMMEDIATE), so two processes on one
- * file (a CLI next to the server) wait for each other instead of interleaving read-modify-writes.
+ * transaction that takes the write lock at its start (BEGIN IMMEDIATE), so two connections on
+ * one file (a CLI next to the server, the batch worker) wait for each other instead of
+ * interleaving read-modify-writes. Hit batches are written by a worker thread (batch-applier.ts);
+ * every other write waits for the batches in flight, so writes land in the order they were asked.
  */
 import type { Database, Transaction } from 'better-sqlite3';
 import type { Logger } from '../../log.js';
@@ -9,7 +11,7 @@ import { LocalChangeFeed } from '../local-change-feed.js';
 import { compareText } from '../ordering.js';
 import * as S from '../store.js';
 import { MAX_AUDIT_ENTRIES, PATH_CANDIDATE_MS } from '../store.js';
-import { BatchWrites } from './batch-writes.js';
+import { BatchApplier } from './batch-applier.js';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { openDatabase } from './open-database.js';
 import { Queries } from './queries.js';
@@ -33,7 +35,7 @@ type SaltOffer = {
 export async function openSqliteStore(path: string, deps: S.StoreDependencies): Promise<S.Store> {
   const log = deps.log.child({ module: 'sqlite-store' });
   const db = openDatabase(path, log);
-  return new SqliteStore(db, startCheckpointer(db, log), deps.clock ?? Date.now, log);
+  return new SqliteStore(db, startCheckpointer(db, log), new BatchApplier(db, log), deps.clock ?? Date.now, log);
 }
 
 class SqliteStore implements S.Store {
@@ -43,28 +45,27 @@ class SqliteStore implements S.Store {
   readonly changes = new LocalChangeFeed();
   private readonly db: Database;
   private readonly checkpointer: Checkpointer;
+  private readonly batches: BatchApplier;
   private closed?: Promise<void>;
   private readonly clock: () => number;
   private readonly log: Logger;
   private readonly queries: Queries;
   private readonly dumps: SiteDumps;
   private readonly sql: Statements;
-  private readonly applyOnce: Transaction<(batch: S.SiteBatch, now: number) => S.RateTotals>;
   private readonly saltOnce: Transaction<(offer: SaltOffer) => string>;
   private readonly importHistoryOnce: Transaction<(site: string, days: S.ImportedDay[]) => void>;
   private readonly setPageBaselinesOnce: Transaction<(site: string, pages: S.PathViews[]) => void>;
   private readonly pruneOnce: Transaction<(now: number) => void>;
 
-  constructor(db: Database, checkpointer: Checkpointer, clock: () => number, log: Logger) {
+  constructor(db: Database, checkpointer: Checkpointer, batches: BatchApplier, clock: () => number, log: Logger) {
     this.db = db;
     this.checkpointer = checkpointer;
+    this.batches = batches;
     this.clock = clock;
     this.log = log;
     this.queries = new Queries(db);
     this.dumps = new SiteDumps(db);
     this.sql = prepareStatements(db);
-    const batches = new BatchWrites(db);
-    this.applyOnce = db.transaction((batch: S.SiteBatch, now: number) => batches.apply(batch, now));
     this.saltOnce = db.transaction((offer: SaltOffer) => {
       this.sql.offerSalt.run(offer);
       return this.sql.getSalt.get(offer) ?? offer.salt;
@@ -112,10 +113,12 @@ class SqliteStore implements S.Store {
   }
 
   async putSite(site: S.SiteRecord): Promise<void> {
+    await this.batches.idle();
     this.sql.putSite.run({ id: site.id, settings: JSON.stringify(site) });
   }
 
   async deleteSite(id: string): Promise<void> {
+    await this.batches.idle();
     this.db.transaction(() => {
       this.sql.deleteSite.run({ id });
       this.dumps.delete(id);
@@ -123,11 +126,12 @@ class SqliteStore implements S.Store {
   }
 
   async getOrCreateSalt(site: string, period: string, candidate: string, expiresAt: number): Promise<string> {
+    await this.batches.idle();
     return this.saltOnce.immediate({ site, period, salt: candidate, expiresAt, now: this.clock() });
   }
 
   async applyBatch(batch: S.SiteBatch): Promise<S.RateTotals> {
-    return this.applyOnce.immediate(batch, this.clock());
+    return this.batches.apply(batch, this.clock());
   }
 
   async readFigures(query: S.CountsQuery): Promise<S.StoredFigures> {
@@ -159,6 +163,7 @@ class SqliteStore implements S.Store {
   }
 
   async setPageBaselines(site: string, pages: S.PathViews[]): Promise<void> {
+    await this.batches.idle();
     this.setPageBaselinesOnce.immediate(site, pages);
   }
 
@@ -167,6 +172,7 @@ class SqliteStore implements S.Store {
   }
 
   async importHistory(site: string, days: S.ImportedDay[]): Promise<void> {
+    await this.batches.idle();
     this.importHistoryOnce.immediate(site, days);
   }
 
@@ -179,6 +185,7 @@ class SqliteStore implements S.Store {
   }
 
   async importSite(dump: S.SiteDump): Promise<void> {
+    await this.batches.idle();
     this.db.transaction(() => {
       this.dumps.import(dump);
       this.sql.putSite.run({ id: dump.site.id, settings: JSON.stringify(dump.site) });
@@ -186,6 +193,7 @@ class SqliteStore implements S.Store {
   }
 
   async putKey(key: S.KeyRecord): Promise<void> {
+    await this.batches.idle();
     this.sql.putKey.run({ id: key.id, record: JSON.stringify(key), createdAt: key.createdAt });
   }
 
@@ -199,11 +207,13 @@ class SqliteStore implements S.Store {
   }
 
   async deleteKey(id: string): Promise<boolean> {
+    await this.batches.idle();
     return this.sql.deleteKey.run({ id }).changes > 0;
   }
 
   async appendAudit(entry: S.AuditEntry): Promise<void> {
     const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+    await this.batches.idle();
     this.db.transaction(() => {
       this.sql.appendAudit.run({ at: entry.at, actor: entry.actor, action: entry.action, site: entry.site, before: json(entry.before), after: json(entry.after) });
       this.sql.trimAudit.run({ keep: MAX_AUDIT_ENTRIES });
@@ -217,6 +227,7 @@ class SqliteStore implements S.Store {
   }
 
   async prune(now: number): Promise<void> {
+    await this.batches.idle();
     this.pruneOnce.immediate(now);
   }
 
@@ -235,6 +246,7 @@ class SqliteStore implements S.Store {
   private async closeOnce(): Promise<void> {
     this.changes.close();
     if (!this.db.open) return;
+    await this.batches.close();
     await this.checkpointer.close();
     // The last connection to close checkpoints the WAL into the file and removes it.
     this.db.close();
