@@ -164,7 +164,8 @@ describe('browser: the footer widget', () => {
     await screenshotOf(light.page, '#en .box', 'widget-en.png');
 
     await page.emulateMedia({ colorScheme: 'light' });
-    assert.equal(await background(page), LIGHT_BACKGROUND, 'an open page follows the system switching to light');
+    // The widget hears the switch through a matchMedia change event, a task after emulateMedia returns.
+    await waitFor('an open page following the system switching to light', () => background(page), (colour) => colour === LIGHT_BACKGROUND);
   });
 
   it('shows the rows data-rows asks for, in its order, each language, sized for its rows', async () => {
