@@ -26,6 +26,8 @@ export interface PhaseOptions {
 export interface PhaseResult extends LoadResult {
   /** CPU of the server under load over the measured window, % of one core. */
   serverCpuPercent?: number;
+  /** The same, of its main thread alone: the event loop, which one core bounds. */
+  serverMainCpuPercent?: number;
   /** CPU of `alsoPid` over the same window, % of one core. */
   alsoCpuPercent?: number;
 }
@@ -62,13 +64,16 @@ export async function runPhase(options: PhaseOptions): Promise<PhaseResult> {
   let stderr = '';
   type Meter = ReturnType<typeof cpuMeter>;
   const meterOf = (pid: number | undefined) => (pid === undefined ? undefined : cpuMeter(pid));
-  let meters: { server?: Meter; also?: Meter } | undefined;
-  let cpu: { server?: number; also?: number } | undefined;
+  let meters: { server?: Meter; main?: Meter; also?: Meter } | undefined;
+  let cpu: { server?: number; main?: number; also?: number } | undefined;
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     // The worker marks its measured window; CPU is read over the same window.
-    if (chunk.includes('@measure')) meters = { server: meterOf(options.serverPid), also: meterOf(options.alsoPid) };
-    if (chunk.includes('@end') && meters && cpu === undefined) cpu = { server: meters.server?.stop(), also: meters.also?.stop() };
+    if (chunk.includes('@measure')) {
+      const main = options.serverPid === undefined ? undefined : cpuMeter(options.serverPid, true);
+      meters = { server: meterOf(options.serverPid), main, also: meterOf(options.alsoPid) };
+    }
+    if (chunk.includes('@end') && meters && cpu === undefined) cpu = { server: meters.server?.stop(), main: meters.main?.stop(), also: meters.also?.stop() };
     stderr += chunk.replace(/@(measure|end)\n/g, '');
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -80,6 +85,7 @@ export async function runPhase(options: PhaseOptions): Promise<PhaseResult> {
   return {
     ...result,
     ...(cpu?.server === undefined ? {} : { serverCpuPercent: round(cpu.server, 1) }),
+    ...(cpu?.main === undefined ? {} : { serverMainCpuPercent: round(cpu.main, 1) }),
     ...(cpu?.also === undefined ? {} : { alsoCpuPercent: round(cpu.also, 1) }),
   };
 }

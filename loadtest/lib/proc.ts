@@ -28,9 +28,12 @@ export function rssBytes(pid: number): number {
   return Number(match[1]) * 1024;
 }
 
-/** User + system CPU seconds used so far by `pid` (its threads included). */
-export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/**
+ * User + system CPU seconds used so far by `pid`: its threads included, or with `mainThread`
+ * only the thread that runs its event loop (a Node process' main thread has the process' id).
+ */
+export function cpuSeconds(pid: number, mainThread = false): number {
+  const stat = readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8');
   // The command name may hold spaces and parentheses: fields start after the last ')'.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name.
@@ -54,13 +57,13 @@ export function openFds(pid: number): number {
 }
 
 /** A CPU meter over an interval: `stop()` gives the share of one core used since `start`. */
-export function cpuMeter(pid: number): { stop(): number } {
-  const cpu0 = cpuSeconds(pid);
+export function cpuMeter(pid: number, mainThread = false): { stop(): number } {
+  const cpu0 = cpuSeconds(pid, mainThread);
   const t0 = performance.now();
   return {
     stop() {
       const seconds = (performance.now() - t0) / 1000;
-      return seconds > 0 ? (100 * (cpuSeconds(pid) - cpu0)) / seconds : Number.NaN;
+      return seconds > 0 ? (100 * (cpuSeconds(pid, mainThread) - cpu0)) / seconds : Number.NaN;
     },
   };
 }
