@@ -4,6 +4,33 @@
  * several times more. An IPv4 tail (`::ffff:1.2.3.4`) becomes the last two groups.
  */
 
+/**
+ * A client address parsed once for everything a new visitor needs of it (its network, its
+ * country): IPv4 as its 32-bit value, IPv6 as its eight groups, IPv4-mapped IPv6 as IPv4.
+ * Neither when the text (white space around it aside) is not an address.
+ */
+export interface ParsedIp {
+  text: string;
+  v4?: number;
+  v6?: number[];
+}
+
+export function parseIp(raw: string): ParsedIp {
+  const text = raw.trim();
+  const v4 = ipv4Value(text);
+  if (v4 !== undefined) return { text, v4 };
+  const groups = ipv6Groups(text);
+  if (!groups) return { text };
+  const [a, b, c, d, e, f, g = 0, h = 0] = groups;
+  if (a === 0 && b === 0 && c === 0 && d === 0 && e === 0 && f === 0xffff) return { text, v4: g * 0x10000 + h };
+  return { text, v6: groups };
+}
+
+/** An IPv4 value as dotted text. */
+export function dottedIpv4(value: number): string {
+  return `${value >>> 24}.${(value >>> 16) & 0xff}.${(value >>> 8) & 0xff}.${value & 0xff}`;
+}
+
 /** The eight groups of `text`, or undefined when it is not an IPv6 address (a zone `%eth0` is not taken). */
 export function ipv6Groups(text: string): number[] | undefined {
   const groups: number[] = [];

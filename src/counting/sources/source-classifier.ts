@@ -7,6 +7,7 @@
 import { campaignOf } from './campaign.js';
 import type { CountryLookup } from './country.js';
 import { INTERNAL, NO_CAMPAIGN, type SourceDimension } from './dimensions.js';
+import type { ParsedIp } from '../ip-address.js';
 import { memoize } from '../memo.js';
 import { hostSource, referrerSource } from './referrer.js';
 import { deviceOf } from './user-agent.js';
@@ -29,7 +30,7 @@ export class SourceClassifier {
   constructor(private readonly countries: CountryLookup) {}
 
   /** What a visitor brings; `ip` is only looked up, never kept. */
-  visitor(ip: string, userAgent: string): VisitorTraits {
+  visitor(ip: string | ParsedIp, userAgent: string): VisitorTraits {
     const { browser, os, device } = this.devices(userAgent);
     return { country: this.countries.country(ip), browser, os, device };
   }
