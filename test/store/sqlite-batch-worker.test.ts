@@ -79,6 +79,25 @@ describe('sqlite batch worker', function () {
     }
   });
 
+  it('writes a batch that cannot be copied to the worker on the main thread, after those in flight', async () => {
+    const db = openDatabase(path.join(dir, 'footfall.db'), log);
+    const batches = new BatchApplier(db, log);
+    try {
+      assert.equal(await batches.started(), true);
+      const before = batches.apply(batchOf('odd', ['a']), Date.now());
+      // A function cannot cross to another thread (DataCloneError).
+      const odd = Object.assign(batchOf('odd', ['b']), { note: () => 'not data' });
+      await batches.apply(odd, Date.now());
+      await before;
+      assert.equal(db.prepare('SELECT views FROM days WHERE site = ? AND date = ?').pluck().get('odd', DATE), 2);
+      await batches.apply(batchOf('odd', ['c']), Date.now());
+      assert.equal(db.prepare('SELECT views FROM days WHERE site = ? AND date = ?').pluck().get('odd', DATE), 3);
+    } finally {
+      await batches.close();
+      db.close();
+    }
+  });
+
   it('keeps a site deleted after its last batch deleted', async () => {
     const store = await openSqliteStore(path.join(dir, 'footfall.db'), { log });
     try {

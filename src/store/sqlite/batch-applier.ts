@@ -86,7 +86,15 @@ export class BatchApplier {
     const landed = new Promise<RateTotals>((resolve, reject) => this.inFlight.set(id, { resolve, reject }));
     // Held only while it has work: a process that has nothing else to do may end.
     if (this.inFlight.size === 1) worker.ref();
-    worker.postMessage({ id, batch, now } satisfies BatchRequest);
+    try {
+      worker.postMessage({ id, batch, now } satisfies BatchRequest);
+    } catch {
+      // Never sent (it could not be copied to the worker): written here, after those in flight.
+      this.inFlight.delete(id);
+      if (this.inFlight.size === 0) this.becameIdle();
+      await this.idle();
+      return this.inThread(batch, now);
+    }
     return landed;
   }
 
