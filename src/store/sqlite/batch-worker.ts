@@ -20,6 +20,8 @@ const port = parentPort;
 if (!port) throw new Error('batch-worker.ts runs as a worker thread');
 const db = new Database((workerData as { file: string }).file, { fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
 configureConnection(db);
+// Its commits keep SQLite's automatic checkpoints, off the event loop here: the WAL stays bounded
+// even should the checkpoint worker (checkpointer.ts) stop.
 const writes = new BatchWrites(db);
 const applyOnce = db.transaction((batch: SiteBatch, now: number) => writes.apply(batch, now));
 
