@@ -6,6 +6,7 @@ import { strict as assert } from 'node:assert';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Database } from 'better-sqlite3';
 import { siteSchema } from '../../src/counting/site.js';
 import { createLogger } from '../../src/log.js';
 import { BatchApplier } from '../../src/store/sqlite/batch-applier.js';
@@ -36,6 +37,18 @@ describe('sqlite batch worker', function () {
   this.timeout(30_000);
   let dir = '';
 
+  /** Runs `body` with a batch applier on a new database file, then closes both. */
+  async function withApplier(body: (batches: BatchApplier, db: Database) => Promise<void>, entry?: string): Promise<void> {
+    const db = openDatabase(path.join(dir, 'footfall.db'), log);
+    const batches = new BatchApplier(db, log, entry);
+    try {
+      await body(batches, db);
+    } finally {
+      await batches.close();
+      db.close();
+    }
+  }
+
   beforeEach(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'footfall-batch-worker-'));
   });
@@ -44,9 +57,7 @@ describe('sqlite batch worker', function () {
   });
 
   it('lets the event loop run while a large batch is written', async () => {
-    const db = openDatabase(path.join(dir, 'footfall.db'), log);
-    const batches = new BatchApplier(db, log);
-    try {
+    await withApplier(async (batches, db) => {
       assert.equal(await batches.started(), true);
       const ids = Array.from({ length: 60_000 }, (_, n) => `visitor-${n}`);
       let turns = 0;
@@ -57,32 +68,22 @@ describe('sqlite batch worker', function () {
       const { views, visitors } = db.prepare('SELECT views, visitors FROM days WHERE site = ? AND date = ?').get('big', DATE) as { views: number; visitors: number };
       assert.equal(views, 60_000);
       assert.ok(Math.abs(visitors - 60_000) < 60_000 * 0.03, `visitors ${visitors}`);
-    } finally {
-      await batches.close();
-      db.close();
-    }
+    });
   });
 
   it('writes a batch at once while the worker starts', async () => {
-    const db = openDatabase(path.join(dir, 'footfall.db'), log);
-    const batches = new BatchApplier(db, log);
-    try {
+    await withApplier(async (batches) => {
       const starting = batches.started();
       let landed = false;
       void batches.apply(batchOf('early', ['a']), Date.now()).then(() => (landed = true));
       await Promise.resolve();
       assert.equal(landed, true, 'the first batch did not wait for the worker');
       assert.equal(await starting, true);
-    } finally {
-      await batches.close();
-      db.close();
-    }
+    });
   });
 
   it('writes a batch that cannot be copied to the worker on the main thread, after those in flight', async () => {
-    const db = openDatabase(path.join(dir, 'footfall.db'), log);
-    const batches = new BatchApplier(db, log);
-    try {
+    await withApplier(async (batches, db) => {
       assert.equal(await batches.started(), true);
       const before = batches.apply(batchOf('odd', ['a']), Date.now());
       // A function cannot cross to another thread (DataCloneError).
@@ -92,10 +93,7 @@ describe('sqlite batch worker', function () {
       assert.equal(db.prepare('SELECT views FROM days WHERE site = ? AND date = ?').pluck().get('odd', DATE), 2);
       await batches.apply(batchOf('odd', ['c']), Date.now());
       assert.equal(db.prepare('SELECT views FROM days WHERE site = ? AND date = ?').pluck().get('odd', DATE), 3);
-    } finally {
-      await batches.close();
-      db.close();
-    }
+    });
   });
 
   it('keeps a site deleted after its last batch deleted', async () => {
@@ -121,10 +119,8 @@ describe('sqlite batch worker', function () {
 
   for (const when of ['before', 'after'] as const) {
     it(`loses nothing and counts nothing twice when the worker dies ${when} committing a batch`, async () => {
-      const db = openDatabase(path.join(dir, 'footfall.db'), log);
       const entry = new URL(`./fixtures/dying-batch-worker.ts?when=${when}`, import.meta.url).href;
-      const batches = new BatchApplier(db, log, entry);
-      try {
+      await withApplier(async (batches, db) => {
         assert.equal(await batches.started(), true);
         const first = batchOf('site', ['a', 'b'], 5);
         await assert.rejects(batches.apply(first, Date.now()), /worker stopped/);
@@ -134,10 +130,7 @@ describe('sqlite batch worker', function () {
         await batches.apply(first, Date.now());
         await batches.apply(batchOf('site', ['c'], 2), Date.now());
         assert.equal(views.get('site', DATE), 7);
-      } finally {
-        await batches.close();
-        db.close();
-      }
+      }, entry);
     });
   }
 });

@@ -30,7 +30,7 @@ export class SourceClassifier {
   constructor(private readonly countries: CountryLookup) {}
 
   /** What a visitor brings; `ip` is only looked up, never kept. */
-  visitor(ip: string | ParsedIp, userAgent: string): VisitorTraits {
+  visitor(ip: ParsedIp, userAgent: string): VisitorTraits {
     const { browser, os, device } = this.devices(userAgent);
     return { country: this.countries.country(ip), browser, os, device };
   }

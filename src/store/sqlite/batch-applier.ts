@@ -133,10 +133,14 @@ export class BatchApplier {
     }
     this.worker = worker;
     worker.unref();
-    this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
     worker.on('message', (reply: BatchReply | 'ready') => (reply === 'ready' ? this.becameReady() : this.settle(reply)));
     worker.once('error', (error) => this.stopUsingWorker(error));
-    worker.once('exit', (code) => this.stopUsingWorker(new Error(`the worker exited with code ${code}`)));
+    this.exited = new Promise((resolve) =>
+      worker.once('exit', (code) => {
+        this.stopUsingWorker(new Error(`the worker exited with code ${code}`));
+        resolve();
+      }),
+    );
   }
 
   private becameReady(): void {
