@@ -8,25 +8,10 @@
  * Usage: PORT=… HOST=127.0.0.1 node --import tsx loadtest/lib/bare-server.ts
  */
 import { createServer } from 'node:http';
+import { bareCounts } from './bare-counts.js';
 
 const COUNTED = '{"counted":true}';
-/**
- * The shape of the counts payload footfall answers the bench's read (docs/api.md, "What the
- * figures mean"), with figures of a busy site: within a few dozen bytes of footfall's answer, so
- * the ratio measures the work, not the length.
- */
-const COUNTS = JSON.stringify({
-  site: 'bench',
-  at: '2026-12-03T15:20:00.000Z',
-  timezone: 'Asia/Ho_Chi_Minh',
-  online: 14,
-  today: { date: '2026-12-03', views: 11554, visitors: 3120 },
-  yesterday: { date: '2026-12-02', views: 10987, visitors: 2984 },
-  week: { label: '2026-W49', start: '2026-11-30', views: 33061, visitors: 9011 },
-  month: { label: '2026-12', views: 33061, visitors: 9011 },
-  year: { label: '2026', views: 3904122, visitors: 1003451 },
-  total: { views: 4288561, visitors: 1200345 },
-});
+const COUNTS = bareCounts();
 const BODY_LIMIT = 4096;
 const EXTRA_MS = Number(process.env.BARE_EXTRA_US ?? 0) / 1000;
 

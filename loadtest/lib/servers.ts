@@ -136,11 +136,20 @@ function target(name: string, port: number, child: ChildProcess, output: string[
 }
 
 /** Starts the bare `node:http` ceiling (bare-server.ts), spinning `extraUs` more per request. */
-export async function startBare(extraUs = 0): Promise<Target> {
+export function startBare(extraUs = 0): Promise<Target> {
+  return startBareScript('bare-server.ts', { BARE_EXTRA_US: String(extraUs) });
+}
+
+/** Starts the live ceiling (bare-live-server.ts): raw `ws` fanning out every hit at once. */
+export function startBareLive(): Promise<Target> {
+  return startBareScript('bare-live-server.ts');
+}
+
+async function startBareScript(file: string, env: Record<string, string> = {}): Promise<Target> {
   const port = await freePort();
-  const child = spawnTracked(process.execPath, ['--import', 'tsx', path.join(ROOT, 'loadtest', 'lib', 'bare-server.ts')], {
+  const child = spawnTracked(process.execPath, ['--import', 'tsx', path.join(ROOT, 'loadtest', 'lib', file)], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', BARE_EXTRA_US: String(extraUs) },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
